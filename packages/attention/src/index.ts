@@ -1,0 +1,1 @@
+export { LlmfError } from '@llmf/tensor';

@@ -1,0 +1,122 @@
+// The kernel layer. Model code never loops over numbers itself: it calls a Backend. @llmf/tensor ships
+// the reference kernels (plain TypeScript, written for clarity: the spec); @llmf/runtime-wasm implements
+// the same interface with WebAssembly SIMD and is property-tested against the reference.
+//
+// Conventions (every op):
+// - `out` comes first and is written, never read (unless documented as in-place capable).
+// - Shapes are row-major, outermost first. Legend: T = tokens in this call, S = keys (past + new),
+//   C = d_model (channels), H = query heads, Hkv = key/value heads, D = d_head, F = d_ff, V = vocab.
+// - Inputs are never mutated. Elementwise ops allow out === input (in place).
+// - Tensors must have been allocated by this backend (`alloc`) or be plain Float32Array tensors; a
+//   backend may copy foreign tensors in on each call (slow path) but must give the same result.
+
+import type { Shape, Tensor } from './tensor';
+
+/** The closed set of ops a backend may implement. */
+export type Op =
+  | 'matmul'
+  | 'linear'
+  | 'add'
+  | 'mul'
+  | 'scale'
+  | 'softmax'
+  | 'layerNorm'
+  | 'rmsNorm'
+  | 'gelu'
+  | 'geluTanh'
+  | 'silu'
+  | 'swiglu'
+  | 'embedding'
+  | 'rope'
+  | 'attention';
+
+export const ops: readonly Op[] = [
+  'matmul',
+  'linear',
+  'add',
+  'mul',
+  'scale',
+  'softmax',
+  'layerNorm',
+  'rmsNorm',
+  'gelu',
+  'geluTanh',
+  'silu',
+  'swiglu',
+  'embedding',
+  'rope',
+  'attention',
+];
+
+/** How RoPE pairs dimensions: 'half' rotates (x[i], x[i + D/2]) as HF Llama; 'interleaved' rotates (x[2i], x[2i+1]) as the original paper and GGUF. */
+export type RopeStyle = 'half' | 'interleaved';
+
+export interface RopeOptions {
+  /** Position of the first row; row t gets position `start + t`. */
+  start: number;
+  /** Base of the frequencies θ_i = base^(−2i/rotaryDim); 10000 in Llama 2. */
+  theta: number;
+  style: RopeStyle;
+  /** Leading dimensions of each head that are rotated (default D); the rest pass through. */
+  rotaryDim?: number;
+}
+
+export interface AttentionOptions {
+  /** Multiplies Q·Kᵀ; usually 1/√D. */
+  scale: number;
+  /** Query row t sits at position `past + t` and may only see keys 0..past+t. */
+  causal: boolean;
+  /** Number of keys before the first query (the KV-cache length before this call); default S − T. */
+  past?: number;
+  /** If given, receives the attention weights, shape [H, T, S]. */
+  weights?: Tensor;
+}
+
+export interface Backend {
+  readonly specificationVersion: 'v1';
+  /** 'js-ref' | 'wasm-simd' | ... */
+  readonly name: string;
+  supports(op: Op): boolean;
+
+  /** A zeroed tensor whose memory this backend owns. 'weights' are loaded once; 'compute' are scratch. */
+  alloc(shape: Shape, usage: 'weights' | 'compute'): Tensor;
+  /** Copy a host tensor into backend memory (for weights: once, at load). */
+  upload(t: Tensor, usage: 'weights' | 'compute'): Tensor;
+  /** Release everything this backend allocated. Tensors from it must not be used afterwards. */
+  dispose(): void;
+
+  /** out [M, N] = a [M, K] · b [K, N] */
+  matmul(out: Tensor, a: Tensor, b: Tensor): void;
+  /** out [T, N] = x [T, K] · wᵀ + bias, with w [N, K] (PyTorch nn.Linear layout) and bias [N]. */
+  linear(out: Tensor, x: Tensor, w: Tensor, bias?: Tensor): void;
+  /** out = a + b; b has a's shape or is broadcast as a row over a's last dimension. */
+  add(out: Tensor, a: Tensor, b: Tensor): void;
+  /** out = a ⊙ b; same broadcasting as add. */
+  mul(out: Tensor, a: Tensor, b: Tensor): void;
+  /** out = x · s */
+  scale(out: Tensor, x: Tensor, s: number): void;
+  /** Row-wise softmax over the last dimension: out_i = e^(x_i − max) / Σ_j e^(x_j − max). A row of all −∞ gives zeros. */
+  softmax(out: Tensor, x: Tensor): void;
+  /** out [T, C] = (x − mean) / √(var + eps) · weight + bias, over the last dimension (biased variance). */
+  layerNorm(out: Tensor, x: Tensor, weight: Tensor, bias: Tensor | undefined, eps: number): void;
+  /** out [T, C] = x / √(mean(x²) + eps) · weight */
+  rmsNorm(out: Tensor, x: Tensor, weight: Tensor, eps: number): void;
+  /** GELU, erf form: x · Φ(x) = 0.5·x·(1 + erf(x/√2)) */
+  gelu(out: Tensor, x: Tensor): void;
+  /** GELU, tanh form (GPT-2 "gelu_new"): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) */
+  geluTanh(out: Tensor, x: Tensor): void;
+  /** SiLU: x · σ(x) */
+  silu(out: Tensor, x: Tensor): void;
+  /** SwiGLU gate: out [T, F] = silu(gate) ⊙ up */
+  swiglu(out: Tensor, gate: Tensor, up: Tensor): void;
+  /** out [T, C] = table[ids[t]] for table [V, C]. Ids are checked: 0 ≤ id < V. */
+  embedding(out: Tensor, table: Tensor, ids: ArrayLike<number>): void;
+  /** Rotary position embedding of x [T, heads, D] into out (same shape; out === x allowed). */
+  rope(out: Tensor, x: Tensor, o: RopeOptions): void;
+  /**
+   * Scaled dot-product attention with grouped-query heads.
+   * q [T, H, D], k [S, Hkv, D], v [S, Hkv, D] → out [T, H, D]; query head h reads kv head ⌊h·Hkv/H⌋.
+   * weights_h = softmax(q_h·k_hᵀ·scale + mask), out_h = weights_h · v_h.
+   */
+  attention(out: Tensor, q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions): void;
+}

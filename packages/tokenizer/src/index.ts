@@ -1,0 +1,1 @@
+export { LlmfError, type LlmfErrorCode } from './errors';
