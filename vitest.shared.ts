@@ -1,10 +1,10 @@
 // Shared vitest settings: resolve workspace packages to their TypeScript sources (the "@llmf/source"
 // export condition), so tests never need an upstream build.
-import type { UserConfig } from 'vitest/config';
+import type { TestUserConfig, ViteUserConfig } from 'vitest/config';
 
 export const sourceConditions = ['@llmf/source', 'module', 'node', 'import', 'default'];
 
-export function packageTestConfig(name: string, extra: UserConfig['test'] = {}): UserConfig {
+export function packageTestConfig(name: string, extra: TestUserConfig = {}): ViteUserConfig {
   return {
     resolve: { conditions: sourceConditions },
     ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@llmf/source'] } },
