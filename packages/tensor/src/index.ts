@@ -6,5 +6,7 @@ export {
   type RopeOptions,
   type RopeStyle,
 } from './backend';
+export { erf, erfc } from './backend/ref/erf';
+export { createReferenceBackend } from './backend/ref/index';
 export { LlmfError, type LlmfErrorCode } from './errors';
 export { reshape, rows, type Shape, sizeOf, type Tensor, tensor, zeros } from './tensor';

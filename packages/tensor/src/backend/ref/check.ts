@@ -1,0 +1,66 @@
+// Shape checks shared by the reference kernels. Every op validates its arguments here, at the op
+// boundary, so a wrong shape fails with a message that names the op and the tensors instead of
+// reading past the end of a buffer deep inside a loop.
+
+import { LlmfError } from '../../errors';
+import { type Shape, sizeOf, type Tensor } from '../../tensor';
+
+/** `[2, 3]` → "[2, 3]" for messages. */
+export function fmt(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Throw SHAPE_MISMATCH with the op's name in front. */
+export function shapeError(op: string, message: string): never {
+  throw new LlmfError('SHAPE_MISMATCH', `${op}: ${message}`);
+}
+
+/** `t` is a tensor whose data holds exactly sizeOf(shape) values, with `rank` dimensions if given. */
+export function checkTensor(op: string, name: string, t: Tensor, rank?: number): void {
+  if (typeof t !== 'object' || t === null || !(t.data instanceof Float32Array) || !Array.isArray(t.shape)) {
+    throw new LlmfError('INVALID_ARGUMENT', `${op}: ${name} must be a Tensor { shape, data: Float32Array }`);
+  }
+  for (const d of t.shape) {
+    if (!Number.isInteger(d) || d < 0)
+      shapeError(op, `${name} has shape ${fmt(t.shape)}; dimensions must be non-negative integers`);
+  }
+  if (rank !== undefined && t.shape.length !== rank) {
+    shapeError(op, `${name} must have ${rank} dimensions but has shape ${fmt(t.shape)}`);
+  }
+  if (t.data.length !== sizeOf(t.shape)) {
+    shapeError(
+      op,
+      `${name} has shape ${fmt(t.shape)} (${sizeOf(t.shape)} values) but its data holds ${t.data.length}`,
+    );
+  }
+}
+
+/** `t` has exactly `shape`. */
+export function checkShape(op: string, name: string, t: Tensor, shape: Shape): void {
+  checkTensor(op, name, t);
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    shapeError(op, `${name} has shape ${fmt(t.shape)} but must be ${fmt(shape)}`);
+  }
+}
+
+/** Throw if the two tensors' memory overlaps (ops whose output may not alias an input). */
+export function checkNoOverlap(op: string, outName: string, out: Tensor, inName: string, x: Tensor): void {
+  if (out.data.buffer !== x.data.buffer) return;
+  const a0 = out.data.byteOffset;
+  const a1 = a0 + out.data.byteLength;
+  const b0 = x.data.byteOffset;
+  const b1 = b0 + x.data.byteLength;
+  if (a0 < b1 && b0 < a1 && out.data.length > 0 && x.data.length > 0) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${op}: ${outName} must not share memory with ${inName}; write into a separate tensor`,
+    );
+  }
+}
+
+/** A finite number (for scalars such as eps, scale, theta). */
+export function checkNumber(op: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new LlmfError('INVALID_ARGUMENT', `${op}: ${name} must be a finite number, got ${String(v)}`);
+  }
+}
