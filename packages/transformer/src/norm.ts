@@ -1,0 +1,19 @@
+// The two normalisations, over the last dimension C of x [T, C]:
+//   LayerNorm: (x − mean) / √(var + eps) · w + b      (GPT-2, the seed's "Add & LayerNorm")
+//   RMSNorm:   x / √(mean(x²) + eps) · w              (Llama)
+
+import type { Backend, Tensor } from '@llmf/tensor';
+import type { ModelConfig } from './config';
+
+/** out [T, C] = norm(x) with weight w [C] and bias b [C] (LayerNorm only). out may be x. */
+export function normalize(
+  backend: Backend,
+  c: ModelConfig,
+  out: Tensor,
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+): void {
+  if (c.norm === 'rms') backend.rmsNorm(out, x, w, c.normEps);
+  else backend.layerNorm(out, x, w, b, c.normEps);
+}
