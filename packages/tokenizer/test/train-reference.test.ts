@@ -6,9 +6,11 @@
 import { fc, test } from '@fast-check/vitest';
 import { Tiktoken } from 'tiktoken';
 import { describe, expect } from 'vitest';
+import { trainBPE } from '../src/index';
 import { compilePattern, R50K_PATTERN } from '../src/patterns';
 import { type LearnedMerge, learnMerges } from '../src/train/learn-merges';
 import { latin1Bytes, trainVocabulary } from '../src/train/train-vocabulary';
+import { WORD_PATTERN } from '../src/train/word-pattern';
 
 /** Pre-tokenized pieces of `text`, each as its UTF-8 bytes. */
 function bytePieces(text: string): number[][] {
@@ -145,6 +147,49 @@ describe('rank-ordered merging (tiktoken) reproduces the learned merges', () => 
       } finally {
         tiktoken.free();
       }
+    },
+  );
+});
+
+describe('the trained Tokenizer reproduces the learned merges', () => {
+  test.prop([corpusArb, fc.integer({ min: 256, max: 330 })], { numRuns: 100 })(
+    'byte level: encode(corpus) = replay of the merges; decode(encode(corpus)) = corpus',
+    (text, vocabSize) => {
+      const { merges } = trainVocabulary(text, { vocabSize });
+      const tok = trainBPE(text, { vocabSize });
+      const replayed = bytePieces(text).flatMap((piece) =>
+        merges.reduce((ids, m) => replacePair(ids, m.left, m.right, m.id), piece),
+      );
+      expect(tok.encode(text)).toEqual(replayed);
+      expect(tok.decode(replayed)).toBe(text);
+    },
+  );
+
+  const wordsArb = fc
+    .array(fc.constantFrom('l', 'o', 'w', 'lo', 'ow', 'e', 'é', ' ', ' ', '\n', '中'), {
+      minLength: 1,
+      maxLength: 60,
+    })
+    .map((parts) => parts.join(''));
+
+  test.prop([wordsArb, fc.integer({ min: 0, max: 40 })], { numRuns: 100 })(
+    'char level: encode(corpus) = replay of the merges on the characters of each word',
+    (text, extra) => {
+      const first = trainVocabulary(text, { vocabSize: 10_000, granularity: 'char' });
+      const base = first.tokens.length - first.merges.length;
+      const vocabSize = Math.min(first.tokens.length, base + extra);
+      const { tokens, merges } = trainVocabulary(text, { vocabSize, granularity: 'char' });
+      const decoder = new TextDecoder();
+      const idOf = new Map(tokens.map((t, id) => [decoder.decode(t), id]));
+      const replayed = [...text.matchAll(compilePattern(WORD_PATTERN))].flatMap((m) =>
+        merges.reduce(
+          (ids, mm) => replacePair(ids, mm.left, mm.right, mm.id),
+          [...m[0].replaceAll(' ', '_')].map((ch) => idOf.get(ch)!),
+        ),
+      );
+      const tok = trainBPE(text, { vocabSize, granularity: 'char' });
+      expect(tok.encode(text)).toEqual(replayed);
+      expect(tok.decode(replayed)).toBe(text);
     },
   );
 });
