@@ -97,7 +97,7 @@ describe('trainBPE byte level', () => {
     numRuns: 60,
   })('decode(encode(s)) = s for a tokenizer trained on other text', (corpus, s) => {
     const tok = trainBPE([corpus, 'the theme of the thesis'], { vocabSize: 300 });
-    const wellFormed = s.toWellFormed();
+    const wellFormed = new TextDecoder().decode(new TextEncoder().encode(s)); // lone surrogates → U+FFFD
     expect(tok.decode(tok.encode(wellFormed))).toBe(wellFormed);
     expect(tok.decode(tok.encode(corpus))).toBe(corpus);
   });
