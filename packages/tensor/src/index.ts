@@ -9,4 +9,5 @@ export {
 export { erf, erfc } from './backend/ref/erf';
 export { createReferenceBackend } from './backend/ref/index';
 export { LlmfError, type LlmfErrorCode } from './errors';
+export * from './safetensors/index';
 export { reshape, rows, type Shape, sizeOf, type Tensor, tensor, zeros } from './tensor';

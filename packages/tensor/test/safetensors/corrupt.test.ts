@@ -1,0 +1,131 @@
+import { describe, expect, test } from 'vitest';
+import {
+  LlmfError,
+  parseSafetensorsHeader,
+  readSafetensors,
+  tensor,
+  writeSafetensors,
+} from '../../src/index';
+import { rawFile } from './helpers';
+
+/** The error thrown by fn, checked to be an LlmfError with the given code. */
+function failure(fn: () => unknown, code = 'MODEL_FORMAT'): Error {
+  try {
+    fn();
+  } catch (e) {
+    expect(LlmfError.isInstance(e)).toBe(true);
+    expect((e as LlmfError).code).toBe(code);
+    return e as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+const good = writeSafetensors({
+  'h.0.attn.c_attn.weight': tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]),
+  bias: tensor([7, 8]),
+});
+
+describe('corrupt safetensors files', () => {
+  test('truncated file: the last tensor ends past the data section', () => {
+    const e = failure(() =>
+      readSafetensors(good.subarray(0, good.length - 3), { fileName: 'model.safetensors' }),
+    );
+    expect(e.message).toMatch(
+      /^model\.safetensors: tensor "bias" ends at byte 32 but the file's data section has 29 bytes \(truncated download\?\)$/,
+    );
+  });
+
+  test('shorter than the 8-byte length field', () => {
+    expect(failure(() => readSafetensors(new Uint8Array(5))).message).toMatch(
+      /5 bytes, fewer than the 8-byte header length/,
+    );
+  });
+
+  test('header length larger than the file', () => {
+    const f = rawFile({}, 0, 1000);
+    expect(failure(() => readSafetensors(f)).message).toMatch(
+      /header length field says 1000 bytes but the file has only 2/,
+    );
+    const huge = rawFile({}, 0, 2 ** 40);
+    expect(failure(() => readSafetensors(huge)).message).toMatch(/says 1099511627776 bytes/);
+  });
+
+  test('header that is not JSON, not UTF-8, or not an object', () => {
+    expect(failure(() => readSafetensors(rawFile('{"a": [1, 2', 0))).message).toMatch(
+      /header is not valid JSON .*starts with "\{"a": \[1, 2"/,
+    );
+    const bad = rawFile('{}', 0);
+    bad[8] = 0xff;
+    expect(failure(() => readSafetensors(bad)).message).toMatch(/not valid UTF-8/);
+    expect(failure(() => readSafetensors(rawFile('[1, 2]', 0))).message).toMatch(/must be a JSON object/);
+    expect(failure(() => readSafetensors(rawFile('null', 0))).message).toMatch(/must be a JSON object/);
+  });
+
+  test('offsets outside the file', () => {
+    const f = rawFile({ w: { dtype: 'F32', shape: [2], data_offsets: [100, 108] } }, 8);
+    expect(failure(() => readSafetensors(f)).message).toMatch(
+      /tensor "w" ends at byte 108 but the file's data section has 8 bytes/,
+    );
+  });
+
+  test('size mismatch between shape and offsets', () => {
+    const f = rawFile({ w: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 8] } }, 8);
+    expect(failure(() => readSafetensors(f)).message).toMatch(
+      /tensor "w" has 8 bytes \(data_offsets \[0, 8\]\) but shape \[2, 3\] of F16 needs 12/,
+    );
+  });
+
+  test('unknown dtype', () => {
+    const f = rawFile({ w: { dtype: 'F128', shape: [1], data_offsets: [0, 16] } }, 16);
+    expect(failure(() => readSafetensors(f)).message).toMatch(
+      /tensor "w" has unknown dtype "F128"; known: BOOL, U8/,
+    );
+  });
+
+  test('a known dtype that cannot be converted gives UNSUPPORTED', () => {
+    const f = rawFile({ w: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2);
+    expect(parseSafetensorsHeader(f).entries[0].dtype).toBe('F8_E4M3');
+    expect(failure(() => readSafetensors(f), 'UNSUPPORTED').message).toMatch(/"w" is stored as F8_E4M3/);
+  });
+
+  test('overlapping tensors', () => {
+    const f = rawFile(
+      {
+        a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+      },
+      12,
+    );
+    expect(failure(() => readSafetensors(f)).message).toMatch(/tensors "a" and "b" overlap/);
+  });
+
+  test('bad shapes, offsets and metadata', () => {
+    const cases: [object, RegExp][] = [
+      [
+        { w: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } },
+        /shape \[-1\]; a shape is a list of non-negative integers/,
+      ],
+      [{ w: { dtype: 'F32', shape: [1.5], data_offsets: [0, 0] } }, /shape \[1\.5\]/],
+      [{ w: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }, /shape "2"/],
+      [{ w: { dtype: 'F32', shape: [2], data_offsets: [8] } }, /data_offsets \[8\]; expected \[begin, end\]/],
+      [{ w: { dtype: 'F32', shape: [2], data_offsets: [8, 0] } }, /end before they begin/],
+      [{ w: 'F32' }, /tensor "w" must be an object/],
+      [{ __metadata__: { format: 1 } }, /"__metadata__"\."format" must be a string/],
+      [{ __metadata__: [] }, /"__metadata__" must be an object/],
+    ];
+    for (const [header, message] of cases)
+      expect(failure(() => readSafetensors(rawFile(header, 8))).message).toMatch(message);
+  });
+
+  test('parse errors never leave a partial result: the same bytes parse after a failure elsewhere', () => {
+    failure(() => readSafetensors(good.subarray(0, 20)));
+    expect(readSafetensors(good).get('bias')?.data).toEqual(new Float32Array([7, 8]));
+  });
+
+  test('non-Uint8Array input is an INVALID_ARGUMENT', () => {
+    failure(() => readSafetensors([1, 2, 3] as unknown as Uint8Array), 'INVALID_ARGUMENT');
+  });
+});
