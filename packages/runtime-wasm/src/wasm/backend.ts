@@ -1,0 +1,509 @@
+// The WebAssembly SIMD backend: every Backend op runs an AssemblyScript kernel (assembly/) over tensors
+// that live in one WebAssembly linear memory. Weights are uploaded once; compute tensors are allocated up
+// front by the model; a call passes byte offsets to the kernel and allocates nothing in the common case.
+// Tensors that are not in this memory (plain Float32Array) are copied into per-call scratch (slow path,
+// same result). matmul, linear and attention split their output columns / heads over worker threads.
+// Legend: T = tokens, S = keys, C = d_model, H / Hkv = query / key-value heads, D = d_head, V = vocab.
+
+import {
+  type AttentionOptions,
+  type Backend,
+  LlmfError,
+  type Op,
+  ops,
+  type RopeOptions,
+  type Shape,
+  sizeOf,
+  type Tensor,
+} from '@llmf/tensor';
+import { createMemory, WasmArena } from './arena';
+import { type KernelExports, kernelBytes, relaxedSimdSupported, type SimdLevel, wasmSimdSupported } from './binaries';
+import {
+  broadcastPeriod,
+  checkNoOverlap,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  checkUsage,
+  fmt,
+  lastDim,
+  shapeError,
+} from './check';
+import { ThreadPool, threadsUnavailableReason } from './threads';
+import { OP_ATTENTION, OP_LINEAR, OP_MATMUL } from './worker-source';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /** Threads running matmul / linear / attention (default 1). Needs SharedArrayBuffer and Atomics.wait. */
+  threads?: number;
+  /** Bytes of linear memory to create up front (default 16 MiB; it grows on demand up to 4 GiB). */
+  memoryBytes?: number;
+  /** Kernel build: 'auto' (default) uses relaxed SIMD (fused multiply-add) where the engine validates it. */
+  simd?: 'auto' | SimdLevel;
+}
+
+/** The WASM SIMD backend: a Backend plus its memory controls. */
+export interface WasmBackend extends Backend {
+  /** Threads actually running kernels (1 when threads were asked for but cannot run here). */
+  readonly threads: number;
+  /** The kernel build in use. */
+  readonly simd: SimdLevel;
+  /** The linear memory holding every tensor of this backend. */
+  readonly memory: WebAssembly.Memory;
+  /** Bytes of tensors allocated so far. */
+  readonly bytesInUse: number;
+  /**
+   * Grow the memory now for `bytes` more of tensors (a model's total from its config), so loading never
+   * grows it later. Throws LlmfError 'OUT_OF_MEMORY' before anything is loaded when it cannot fit in 4 GiB.
+   */
+  reserve(bytes: number): void;
+}
+
+/** Below this many multiply-adds a matmul runs on the calling thread only (waking workers costs more). */
+const PARALLEL_MACS = 1 << 17;
+const DEFAULT_MEMORY = 16 * 2 ** 20;
+
+let warnedNoThreads = false;
+
+function warnOnce(message: string): void {
+  if (warnedNoThreads) return;
+  warnedNoThreads = true;
+  console.warn(message);
+}
+
+/** [start, end) pairs splitting `total` into `parts` chunks, each a multiple of `align` but the last. */
+function split(total: number, parts: number, align: number): number[] {
+  const chunk = Math.ceil(total / parts / align) * align;
+  const ranges: number[] = [];
+  for (let i = 0; i < parts; i++) ranges.push(Math.min(i * chunk, total), Math.min((i + 1) * chunk, total));
+  return ranges;
+}
+
+/**
+ * Create the WebAssembly SIMD backend ('wasm-simd'). Kernels: AssemblyScript, SIMD128 (relaxed-SIMD FMA
+ * where the engine supports it); tensors in WebAssembly linear memory; `threads > 1` runs the big ops on
+ * worker_threads (Node) or Web Workers (browsers, inside a worker) over shared memory, and falls back to one
+ * thread, with a one-time warning, where SharedArrayBuffer or Atomics.wait are missing.
+ * @example
+ * const be = await createWasmBackend({ threads: 2 });
+ * const x = be.upload(tensor([[1, 2]]), 'compute');
+ * const out = be.alloc([1, 2], 'compute');
+ * be.matmul(out, x, be.upload(tensor([[1, 0], [0, 1]]), 'weights')); // out.data = [1, 2]
+ * be.dispose();
+ */
+export async function createWasmBackend(o: WasmBackendOptions = {}): Promise<WasmBackend> {
+  if (!wasmSimdSupported()) {
+    throw new LlmfError(
+      'UNSUPPORTED',
+      "wasm backend: this JavaScript engine has no WebAssembly SIMD128; use backend 'js' (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4 have it)",
+    );
+  }
+  const requested = o.threads ?? 1;
+  if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
+    throw new LlmfError('INVALID_ARGUMENT', `wasm backend: threads must be an integer from 1 to 64, got ${requested}`);
+  }
+  const memoryBytes = o.memoryBytes ?? DEFAULT_MEMORY;
+  if (!Number.isFinite(memoryBytes) || memoryBytes < 0) {
+    throw new LlmfError('INVALID_ARGUMENT', `wasm backend: memoryBytes must be a byte count ≥ 0, got ${memoryBytes}`);
+  }
+  const simdOption = o.simd ?? 'auto';
+  if (simdOption !== 'auto' && simdOption !== 'simd128' && simdOption !== 'relaxed-simd') {
+    throw new LlmfError('INVALID_ARGUMENT', `wasm backend: simd must be 'auto', 'simd128' or 'relaxed-simd', got ${String(simdOption)}`);
+  }
+  const relaxedOk = relaxedSimdSupported();
+  if (simdOption === 'relaxed-simd' && !relaxedOk) {
+    throw new LlmfError('UNSUPPORTED', "wasm backend: this engine does not support relaxed SIMD; use simd: 'auto'");
+  }
+  const simd: SimdLevel = simdOption === 'auto' ? (relaxedOk ? 'relaxed-simd' : 'simd128') : simdOption;
+
+  let threads = requested;
+  if (threads > 1) {
+    const reason = threadsUnavailableReason();
+    if (reason !== undefined) {
+      warnOnce(`@llmf/runtime-wasm: running on 1 thread instead of ${threads}: ${reason}`);
+      threads = 1;
+    }
+  }
+  const shared = threads > 1;
+  const { memory, maxPages } = createMemory(memoryBytes, shared);
+  const module = await WebAssembly.compile(kernelBytes(simd, shared));
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const kernels = instance.exports as unknown as KernelExports;
+  const arena = new WasmArena(memory, kernels.heap_base(), shared, maxPages);
+  const pool = shared ? await ThreadPool.create(module, memory, threads) : undefined;
+  return makeBackend(kernels, arena, pool, simd);
+}
+
+function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | undefined, simd: SimdLevel): WasmBackend {
+  let disposed = false;
+
+  /**
+   * Pointers for the inputs and outputs of one call. Tensors in this memory pass their byte offset; others
+   * are copied into scratch (inputs now, outputs back in finish()). `extraBytes` of scratch follow, at `extra`.
+   */
+  function bind(
+    op: string,
+    inputs: readonly (Tensor | undefined)[],
+    outputs: readonly (Tensor | undefined)[],
+    extraBytes = 0,
+  ): { ptrs: number[]; extra: number; finish(): void } {
+    if (disposed) throw new LlmfError('INVALID_ARGUMENT', `${op}: the wasm backend was disposed; create a new one`);
+    const all = [...inputs, ...outputs];
+    const ptrs: number[] = new Array(all.length).fill(0);
+    const foreign: number[] = [];
+    let offset = 0;
+    // pass 1: byte offsets of resident tensors (read before any grow can detach their views)
+    for (let i = 0; i < all.length; i++) {
+      const t = all[i];
+      if (t === undefined) continue;
+      const data = t.data;
+      if (arena.owns(data)) ptrs[i] = data.byteOffset;
+      else {
+        foreign.push(i);
+        ptrs[i] = offset; // relative to scratch for now
+        offset += Math.ceil(data.byteLength / 64) * 64;
+      }
+    }
+    if (foreign.length === 0 && extraBytes === 0) return { ptrs, extra: 0, finish() {} };
+    const base = arena.scratch(offset + extraBytes);
+    const heap = arena.heapF32();
+    for (const i of foreign) {
+      ptrs[i] += base;
+      if (i < inputs.length) heap.set(all[i]!.data, ptrs[i] >>> 2);
+    }
+    return {
+      ptrs,
+      extra: base + offset,
+      finish() {
+        const h = arena.heapF32();
+        for (const i of foreign) {
+          if (i < inputs.length) continue;
+          const data = all[i]!.data;
+          data.set(h.subarray(ptrs[i] >>> 2, (ptrs[i] >>> 2) + data.length));
+        }
+      },
+    };
+  }
+
+  /** Run a column- or head-split job on the pool when it is worth it, else on this thread. */
+  function runSplit(
+    opCode: number,
+    args: number[],
+    total: number,
+    align: number,
+    work: number,
+    local: (r0: number, r1: number) => void,
+  ): void {
+    if (pool === undefined || work < PARALLEL_MACS || total <= align) {
+      local(0, total);
+      return;
+    }
+    const ranges = split(total, pool.size, align);
+    pool.run(opCode, args, ranges, () => {
+      if (ranges[1] > ranges[0]) local(ranges[0], ranges[1]);
+    });
+  }
+
+  function unary(op: string, out: Tensor, x: Tensor, kernel: (o: number, x: number, n: number) => void): void {
+    checkTensor(op, 'x', x);
+    checkShape(op, 'out', out, x.shape);
+    const n = x.data.length;
+    if (n === 0) return;
+    const b = bind(op, [x], [out]);
+    kernel(b.ptrs[1], b.ptrs[0], n);
+    b.finish();
+  }
+
+  function binary(op: 'add' | 'mul', out: Tensor, a: Tensor, bt: Tensor): void {
+    const period = broadcastPeriod(op, a, bt);
+    checkShape(op, 'out', out, a.shape);
+    const n = a.data.length;
+    if (n === 0) return;
+    const b = bind(op, [a, bt], [out]);
+    (op === 'add' ? k.add_f32 : k.mul_f32)(b.ptrs[2], b.ptrs[0], b.ptrs[1], n, period);
+    b.finish();
+  }
+
+  const backend: WasmBackend = {
+    specificationVersion: 'v1',
+    name: 'wasm-simd',
+    threads: pool?.size ?? 1,
+    simd,
+    memory: arena.memory,
+    get bytesInUse() {
+      return arena.used;
+    },
+    supports: (op: Op) => ops.includes(op),
+
+    reserve(bytes: number): void {
+      arena.reserve(bytes);
+    },
+
+    alloc(shape: Shape, usage: 'weights' | 'compute'): Tensor {
+      checkUsage('alloc', usage);
+      checkShapeList('alloc', shape);
+      if (disposed) throw new LlmfError('INVALID_ARGUMENT', 'alloc: the wasm backend was disposed; create a new one');
+      return arena.tensorAt(shape, arena.allocate(sizeOf(shape) * 4));
+    },
+
+    upload(t: Tensor, usage: 'weights' | 'compute'): Tensor {
+      checkUsage('upload', usage);
+      checkTensor('upload', 't', t);
+      if (disposed) throw new LlmfError('INVALID_ARGUMENT', 'upload: the wasm backend was disposed; create a new one');
+      const src = t.data;
+      const n = src.length;
+      // subtle: allocating may grow (and detach) the memory t lives in; note its offset first
+      const resident = arena.owns(src) ? src.byteOffset : -1;
+      const ptr = arena.allocate(n * 4);
+      const heap = arena.heapF32();
+      if (resident >= 0) heap.copyWithin(ptr >>> 2, resident >>> 2, (resident >>> 2) + n);
+      else heap.set(src, ptr >>> 2);
+      return arena.tensorAt(t.shape, ptr);
+    },
+
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      pool?.dispose();
+      arena.reset();
+    },
+
+    matmul(out: Tensor, a: Tensor, bt: Tensor): void {
+      checkTensor('matmul', 'a', a, 2);
+      checkTensor('matmul', 'b', bt, 2);
+      const [M, K] = a.shape;
+      const [K2, N] = bt.shape;
+      if (K !== K2) {
+        shapeError('matmul', `a ${fmt(a.shape)} · b ${fmt(bt.shape)}: a's columns (${K}) must equal b's rows (${K2})`);
+      }
+      checkShape('matmul', 'out', out, [M, N]);
+      checkNoOverlap('matmul', 'out', out, 'a', a);
+      checkNoOverlap('matmul', 'out', out, 'b', bt);
+      if (M * N === 0) return;
+      const b = bind('matmul', [a, bt], [out]);
+      const [pa, pb, po] = b.ptrs;
+      // [M, K] · [K, N] → [M, N], columns split over threads in multiples of 16 (the widest tile)
+      runSplit(OP_MATMUL, [po, pa, pb, M, K, N], N, 16, M * K * N, (n0, n1) =>
+        k.matmul_f32(po, pa, pb, M, K, N, n0, n1),
+      );
+      b.finish();
+    },
+
+    linear(out: Tensor, x: Tensor, w: Tensor, bias?: Tensor): void {
+      checkTensor('linear', 'x', x, 2);
+      checkTensor('linear', 'w', w, 2);
+      const [T, K] = x.shape;
+      const [N, K2] = w.shape;
+      if (K !== K2) {
+        shapeError(
+          'linear',
+          `x ${fmt(x.shape)} · wᵀ with w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
+        );
+      }
+      if (bias !== undefined) checkShape('linear', 'bias', bias, [N]);
+      checkShape('linear', 'out', out, [T, N]);
+      checkNoOverlap('linear', 'out', out, 'x', x);
+      checkNoOverlap('linear', 'out', out, 'w', w);
+      if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
+      if (T * N === 0) return;
+      const b = bind('linear', [x, w, bias], [out]);
+      const [px, pw, pbias, po] = b.ptrs;
+      // [T, K] · [N, K]ᵀ + [N] → [T, N], rows of w split over threads in multiples of 8
+      runSplit(OP_LINEAR, [po, px, pw, pbias, T, K, N], N, 8, T * K * N, (n0, n1) =>
+        k.linear_f32(po, px, pw, pbias, T, K, N, n0, n1),
+      );
+      b.finish();
+    },
+
+    add: (out, a, b) => binary('add', out, a, b),
+    mul: (out, a, b) => binary('mul', out, a, b),
+
+    scale(out: Tensor, x: Tensor, s: number): void {
+      checkTensor('scale', 'x', x);
+      checkNumber('scale', 's', s);
+      checkShape('scale', 'out', out, x.shape);
+      const n = x.data.length;
+      if (n === 0) return;
+      const b = bind('scale', [x], [out]);
+      k.scale_f32(b.ptrs[1], b.ptrs[0], n, s);
+      b.finish();
+    },
+
+    softmax(out: Tensor, x: Tensor): void {
+      checkTensor('softmax', 'x', x);
+      checkShape('softmax', 'out', out, x.shape);
+      const C = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1];
+      if (C === 0 || x.data.length === 0) return;
+      const b = bind('softmax', [x], [out]);
+      k.softmax_f32(b.ptrs[1], b.ptrs[0], x.data.length / C, C);
+      b.finish();
+    },
+
+    layerNorm(out: Tensor, x: Tensor, weight: Tensor, bias: Tensor | undefined, eps: number): void {
+      const C = lastDim('layerNorm', x);
+      checkShape('layerNorm', 'weight', weight, [C]);
+      if (bias !== undefined) checkShape('layerNorm', 'bias', bias, [C]);
+      checkNumber('layerNorm', 'eps', eps);
+      checkShape('layerNorm', 'out', out, x.shape);
+      if (C === 0 || x.data.length === 0) return;
+      const b = bind('layerNorm', [x, weight, bias], [out]);
+      const [px, pw, pb, po] = b.ptrs;
+      k.layer_norm_f32(po, px, pw, pb, x.data.length / C, C, eps);
+      b.finish();
+    },
+
+    rmsNorm(out: Tensor, x: Tensor, weight: Tensor, eps: number): void {
+      const C = lastDim('rmsNorm', x);
+      checkShape('rmsNorm', 'weight', weight, [C]);
+      checkNumber('rmsNorm', 'eps', eps);
+      checkShape('rmsNorm', 'out', out, x.shape);
+      if (C === 0 || x.data.length === 0) return;
+      const b = bind('rmsNorm', [x, weight], [out]);
+      const [px, pw, po] = b.ptrs;
+      k.rms_norm_f32(po, px, pw, x.data.length / C, C, eps);
+      b.finish();
+    },
+
+    gelu: (out, x) => unary('gelu', out, x, k.gelu_f32),
+    geluTanh: (out, x) => unary('geluTanh', out, x, k.gelu_tanh_f32),
+    silu: (out, x) => unary('silu', out, x, k.silu_f32),
+
+    swiglu(out: Tensor, gate: Tensor, up: Tensor): void {
+      checkTensor('swiglu', 'gate', gate);
+      checkShape('swiglu', 'up', up, gate.shape);
+      checkShape('swiglu', 'out', out, gate.shape);
+      const n = gate.data.length;
+      if (n === 0) return;
+      const b = bind('swiglu', [gate, up], [out]);
+      k.swiglu_f32(b.ptrs[2], b.ptrs[0], b.ptrs[1], n);
+      b.finish();
+    },
+
+    embedding(out: Tensor, table: Tensor, ids: ArrayLike<number>): void {
+      checkTensor('embedding', 'table', table, 2);
+      const [V, C] = table.shape;
+      if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
+        throw new LlmfError('INVALID_ARGUMENT', 'embedding: ids must be an array of token ids');
+      }
+      const T = ids.length;
+      checkShape('embedding', 'out', out, [T, C]);
+      checkNoOverlap('embedding', 'out', out, 'table', table);
+      // check every id before writing anything, so a bad id leaves out untouched
+      for (let t = 0; t < T; t++) {
+        const id = ids[t];
+        if (!Number.isInteger(id) || id < 0 || id >= V) {
+          throw new LlmfError(
+            'INVALID_ARGUMENT',
+            `embedding: token id ${id} at position ${t} is outside the table's vocabulary [0, ${V}); ` +
+              'was the text encoded with a tokenizer for another model?',
+          );
+        }
+      }
+      if (T * C === 0) return;
+      const b = bind('embedding', [table], [out], T * 4);
+      const idsAt = arena.heapI32();
+      for (let t = 0; t < T; t++) idsAt[(b.extra >>> 2) + t] = ids[t];
+      k.embedding_f32(b.ptrs[1], b.ptrs[0], b.extra, T, C);
+      b.finish();
+    },
+
+    rope(out: Tensor, x: Tensor, o: RopeOptions): void {
+      checkTensor('rope', 'x', x, 3);
+      checkShape('rope', 'out', out, x.shape);
+      if (o === null || typeof o !== 'object') {
+        throw new LlmfError('INVALID_ARGUMENT', 'rope: options { start, theta, style } are required');
+      }
+      const [T, heads, D] = x.shape;
+      const R = o.rotaryDim ?? D;
+      checkNumber('rope', 'start', o.start);
+      checkNumber('rope', 'theta', o.theta);
+      if (!Number.isInteger(o.start) || o.start < 0) {
+        throw new LlmfError('INVALID_ARGUMENT', `rope: start must be a non-negative integer position, got ${o.start}`);
+      }
+      if (!(o.theta > 0)) throw new LlmfError('INVALID_ARGUMENT', `rope: theta must be positive, got ${o.theta}`);
+      if (o.style !== 'half' && o.style !== 'interleaved') {
+        throw new LlmfError('INVALID_ARGUMENT', `rope: style must be 'half' or 'interleaved', got ${String(o.style)}`);
+      }
+      if (!Number.isInteger(R) || R < 0 || R > D || R % 2 !== 0) {
+        throw new LlmfError('SHAPE_MISMATCH', `rope: rotaryDim ${R} must be an even integer between 0 and d_head ${D}`);
+      }
+      if (T * heads * D === 0) return;
+      const half = R / 2;
+      const b = bind('rope', [x], [out], T * half * 8);
+      // (cos, sin) of p·θ_i for p = start + t, θ_i = theta^(−2i/R), in f64 once per call: [T, R/2, 2]
+      const table = arena.heapF32();
+      const at = b.extra >>> 2;
+      for (let i = 0; i < half; i++) {
+        const inv = o.theta ** ((-2 * i) / R);
+        for (let t = 0; t < T; t++) {
+          const angle = (o.start + t) * inv;
+          table[at + (t * half + i) * 2] = Math.cos(angle);
+          table[at + (t * half + i) * 2 + 1] = Math.sin(angle);
+        }
+      }
+      k.rope_f32(b.ptrs[1], b.ptrs[0], b.extra, T, heads, D, R, o.style === 'interleaved' ? 1 : 0);
+      b.finish();
+    },
+
+    attention(out: Tensor, q: Tensor, kt: Tensor, v: Tensor, o: AttentionOptions): void {
+      checkTensor('attention', 'q', q, 3);
+      checkTensor('attention', 'k', kt, 3);
+      const [T, H, D] = q.shape;
+      const [S, Hkv, Dk] = kt.shape;
+      if (Dk !== D) shapeError('attention', `q ${fmt(q.shape)} and k ${fmt(kt.shape)} must have the same head size D`);
+      if (Hkv === 0 ? H !== 0 : H % Hkv !== 0) {
+        shapeError(
+          'attention',
+          `q has ${H} heads and k has ${Hkv}; query heads must be a multiple of key/value heads (GQA)`,
+        );
+      }
+      checkShape('attention', 'v', v, [S, Hkv, D]);
+      checkShape('attention', 'out', out, [T, H, D]);
+      if (o === null || typeof o !== 'object') {
+        throw new LlmfError('INVALID_ARGUMENT', 'attention: options { scale, causal } are required');
+      }
+      checkNumber('attention', 'scale', o.scale);
+      const past = o.past ?? S - T;
+      if (o.causal && (!Number.isInteger(past) || past < 0 || past + T > S)) {
+        throw new LlmfError(
+          'INVALID_ARGUMENT',
+          `attention: past = ${past} with ${T} queries and ${S} keys; need 0 ≤ past ≤ S − T (past defaults to S − T)`,
+        );
+      }
+      const weights = o.weights;
+      if (weights !== undefined) {
+        checkShape('attention', 'weights', weights, [H, T, S]);
+        checkNoOverlap('attention', 'weights', weights, 'out', out);
+      }
+      for (const [name, t] of [
+        ['q', q],
+        ['k', kt],
+        ['v', v],
+      ] as const) {
+        checkNoOverlap('attention', 'out', out, name, t);
+        if (weights !== undefined) checkNoOverlap('attention', 'weights', weights, name, t);
+      }
+      if (T * H * D === 0) {
+        if (weights !== undefined) weights.data.fill(0);
+        return;
+      }
+      const participants = pool?.size ?? 1;
+      const rowBytes = Math.ceil((S * 4) / 64) * 64 || 64; // one scores row per participant
+      const b = bind('attention', [q, kt, v], [out, weights], rowBytes * participants);
+      const [pq, pk, pv, po, pw] = b.ptrs;
+      const causal = o.causal ? 1 : 0;
+      const args = [po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, 0, rowBytes];
+      runSplit(OP_ATTENTION, args, H, 1, T * S * D * H, (h0, h1) =>
+        k.attention_f32(po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, h0, h1),
+      );
+      b.finish();
+    },
+  };
+  return backend;
+}
+
+function checkShapeList(op: string, shape: Shape): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new LlmfError('INVALID_ARGUMENT', `${op}: shape ${fmt(shape ?? [])} must hold non-negative integers`);
+  }
+}

@@ -1,0 +1,60 @@
+// The worker side of the thread pool, as plain JavaScript source: Node runs it with
+// `new Worker(source, { eval: true, workerData })`, browsers from a Blob URL (init arrives by message).
+// Each worker instantiates the kernel module over the one shared memory and loops:
+//   wait until control[GEN] changes → run its share (range [r0, r1) of the job) → decrement control[LEFT]
+// The job's arguments sit in a Float64Array after the control words (pointers < 2³² are exact in f64).
+
+/** Control words (Int32Array over the control SharedArrayBuffer). */
+export const GEN = 0; // job generation: bumped by the caller for every job
+export const LEFT = 1; // participants still running the current job
+export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention
+export const FAILED = 3; // set to 1 by a worker whose kernel threw
+/** Byte offset of the Float64Array of arguments: [0, 16) kernel args, 16 + 2i / 17 + 2i the range of participant i. */
+export const ARGS_OFFSET = 64;
+export const ARG_COUNT = 16;
+export const CONTROL_BYTES = ARGS_OFFSET + 8 * (ARG_COUNT + 2 * 64);
+
+export const OP_STOP = 0;
+export const OP_LINEAR = 1;
+export const OP_MATMUL = 2;
+export const OP_ATTENTION = 3;
+
+export const workerSource = `'use strict';
+function start(init, post) {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const k = instance.exports;
+  const control = new Int32Array(init.control, 0, 16);
+  const args = new Float64Array(init.control, ${ARGS_OFFSET}, ${ARG_COUNT + 2 * 64});
+  const me = init.index;
+  post({ ready: true });
+  let seen = Atomics.load(control, ${GEN});
+  for (;;) {
+    // spin briefly (a decode step issues jobs back to back), then sleep on the generation word
+    for (let spin = 0; spin < 2000 && Atomics.load(control, ${GEN}) === seen; spin++);
+    Atomics.wait(control, ${GEN}, seen);
+    seen = Atomics.load(control, ${GEN});
+    const op = Atomics.load(control, ${OP});
+    if (op === ${OP_STOP}) break;
+    const r0 = args[${ARG_COUNT} + 2 * me];
+    const r1 = args[${ARG_COUNT + 1} + 2 * me];
+    try {
+      if (r1 > r0) {
+        if (op === ${OP_LINEAR}) k.linear_f32(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
+        else if (op === ${OP_MATMUL}) k.matmul_f32(args[0], args[1], args[2], args[3], args[4], args[5], r0, r1);
+        else if (op === ${OP_ATTENTION})
+          k.attention_f32(args[0], args[1], args[2], args[3], args[4], args[5] + me * args[15],
+            args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13], r0, r1);
+      }
+    } catch (e) {
+      Atomics.store(control, ${FAILED}, 1);
+    }
+    if (Atomics.sub(control, ${LEFT}, 1) === 1) Atomics.notify(control, ${LEFT});
+  }
+}
+if (typeof require === 'function') {
+  const { parentPort, workerData } = require('node:worker_threads');
+  start(workerData, (m) => parentPort.postMessage(m));
+} else {
+  self.onmessage = (e) => start(e.data, (m) => self.postMessage(m));
+}
+`;
