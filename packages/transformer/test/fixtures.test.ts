@@ -78,7 +78,7 @@ describe.each([
       row = model.forwardCached([next], { lastOnly: true });
     }
     expect(model.position).toBe(T + expected.greedy_ids.length);
-    expect(greedy.filter((id, i) => expected.greedy_margins[i] > 1e-3)).toEqual(
+    expect(greedy.filter((_id, i) => expected.greedy_margins[i] > 1e-3)).toEqual(
       expected.greedy_ids.filter((_, i) => expected.greedy_margins[i] > 1e-3),
     );
   });
