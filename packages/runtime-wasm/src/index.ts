@@ -1,1 +1,7 @@
+// @llmf/runtime-wasm — the runtime: load a Hugging Face-style model folder and stream tokens.
 export { LlmfError } from '@llmf/tensor';
+export type { FinishReason, GeneratedToken, GenerateOptions, Generation } from './generate';
+export type { LLM } from './llm';
+export { type LoadModelOptions, loadModel } from './load-model';
+export type { ModelFiles, ProgressCallback } from './model-files';
+export { type BackendName, defaultBackend, selectBackend } from './select-backend';

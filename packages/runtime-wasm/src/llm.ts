@@ -1,0 +1,88 @@
+// The LLM façade: a tokenizer, a config and a transformer on a backend, behind four calls.
+
+import { type Backend, LlmfError } from '@llmf/tensor';
+import type { Tokenizer } from '@llmf/tokenizer';
+import type { ModelConfig, Transformer } from '@llmf/transformer';
+import { type GenerateOptions, type Generation, startGeneration } from './generate';
+
+/** A loaded language model. Create it with `loadModel`. */
+export interface LLM {
+  /** Text ⇄ ids for this model. */
+  readonly tokenizer: Tokenizer;
+  /** The normalised model config (vocabSize, dModel, nLayer, maxPositions, eosTokenIds, …). */
+  readonly config: ModelConfig;
+  /** Tokens the KV cache holds: the longest prompt + output. */
+  readonly contextLength: number;
+  /** The backend's name, e.g. 'js-ref'. */
+  readonly backendName: string;
+  /**
+   * Logits of a fresh sequence: row-major [ids.length, V]; row t scores the token after ids[0..t].
+   * Throws LlmfError for bad ids ('INVALID_ARGUMENT', 'UNKNOWN_TOKEN'), a sequence longer than the context
+   * ('CONTEXT_OVERFLOW'), while a generation runs ('BUSY') or after dispose ('DISPOSED').
+   */
+  forward(ids: number[]): Promise<Float32Array>;
+  /**
+   * Stream tokens after a prompt (text or ids) until EOS, `maxTokens`, a stop string, a full context or
+   * the `signal` aborts (which ends the stream cleanly; nothing is thrown). Options and prompt are checked
+   * when called. One generation at a time: iterating a second one while the first is unfinished throws
+   * LlmfError 'BUSY' (finish, `break` out of, or abort the first).
+   * @example
+   * for await (const { text } of llm.generate('The cat', { maxTokens: 20, temperature: 0.8, seed: 1 })) process.stdout.write(text);
+   */
+  generate(prompt: string | number[], o?: GenerateOptions): Generation;
+  /** Release the model's memory. The LLM cannot be used afterwards (calls throw 'DISPOSED'). */
+  dispose(): void;
+}
+
+/** @internal — loadModel's last step. */
+export function createLLM(parts: {
+  tokenizer: Tokenizer;
+  config: ModelConfig;
+  transformer: Transformer;
+  backend: Backend;
+}): LLM {
+  const { tokenizer, config, transformer, backend } = parts;
+  let busy = false;
+  let disposed = false;
+  const checkUsable = (what: string) => {
+    if (disposed) throw new LlmfError('DISPOSED', `${what}: this model was disposed; load it again`);
+    if (busy) {
+      throw new LlmfError(
+        'BUSY',
+        `${what}: a generation is running on this model; finish it, break out of its loop or abort it first`,
+      );
+    }
+  };
+  const model = {
+    tokenizer,
+    config,
+    transformer,
+    acquire() {
+      checkUsable('generate');
+      busy = true;
+    },
+    release() {
+      busy = false;
+    },
+    usable: () => !disposed,
+  };
+  return {
+    tokenizer,
+    config,
+    contextLength: transformer.maxTokens,
+    backendName: backend.name,
+    async forward(ids: number[]): Promise<Float32Array> {
+      checkUsable('forward');
+      return transformer.forward(ids);
+    },
+    generate(prompt: string | number[], o?: GenerateOptions): Generation {
+      if (disposed) throw new LlmfError('DISPOSED', 'generate: this model was disposed; load it again');
+      return startGeneration(model, prompt, o);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      backend.dispose();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+// A Hugging Face-style folder → a ready LLM:
+//   config.json                                   → ModelConfig (gpt2, llama, qwen2)
+//   tokenizer.json | vocab.json + merges.txt      → Tokenizer
+//   model.safetensors | model.safetensors.index.json + shards → f32 tensors → Transformer on a Backend
+// Small files are read and checked first, the weights last; any failure releases what was allocated, so a
+// failed load leaves nothing behind.
+
+import { LlmfError, readSafetensors, readShardedSafetensors, type Tensor } from '@llmf/tensor';
+import { Tokenizer } from '@llmf/tokenizer';
+import {
+  configFromHuggingFace,
+  loadTransformer,
+  type ModelConfig,
+  ModelFormatError,
+} from '@llmf/transformer';
+import { createLLM, type LLM } from './llm';
+import { type FileSource, type ModelFiles, openModelFiles, type ProgressCallback } from './model-files';
+import { type BackendName, selectBackend } from './select-backend';
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** Kernels: 'js' (reference, plain TypeScript) or 'wasm' (WebAssembly SIMD). Default: see selectBackend. */
+  backend?: BackendName;
+  /** Worker threads for backends that use them (integer ≥ 1). */
+  threads?: number;
+  /** Context length to allocate the KV cache for; default and maximum: the model's (config.json). */
+  contextLength?: number;
+  /** Progress while files are read: bytes so far, bytes in all, the current file. */
+  onProgress?: ProgressCallback;
+}
+
+const WEIGHTS = 'model.safetensors';
+const WEIGHTS_INDEX = 'model.safetensors.index.json';
+const expectedLayout =
+  'config.json, model.safetensors (or model.safetensors.index.json with its shards), and tokenizer.json (or vocab.json + merges.txt)';
+
+/**
+ * Load a model from a Hugging Face-style folder (Node: a directory path) or from {@link ModelFiles}
+ * (anywhere: a map of file name → bytes or text, or a reader).
+ * Throws LlmfError: 'NOT_FOUND' (no such directory), 'MODEL_FORMAT' (missing file — the message lists
+ * what was expected and what was found —, bad config, corrupt or mismatched weights), 'TOKENIZER_FORMAT',
+ * 'UNSUPPORTED' (backend not available). A failed load releases everything it allocated.
+ * @example
+ * const llm = await loadModel('fixtures/models/gpt2-tiny', { backend: 'js' });
+ * for await (const { text } of llm.generate('The cat', { maxTokens: 8, temperature: 0 })) process.stdout.write(text);
+ */
+export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = {}): Promise<LLM> {
+  if (o === null || typeof o !== 'object')
+    throw new LlmfError('INVALID_ARGUMENT', 'loadModel: options must be an object');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new LlmfError('INVALID_ARGUMENT', 'loadModel: onProgress must be a function');
+  }
+  const files = await openModelFiles(dir);
+  const progress = await planProgress(files, o.onProgress);
+
+  // 1. config.json
+  const configBytes = await progress.read('config.json');
+  if (configBytes === undefined) throw await missing(files, 'config.json');
+  const rawConfig = parseJson(configBytes, 'config.json');
+  const config = configFromHuggingFace(rawConfig);
+  const generationConfig = await progress.read('generation_config.json');
+  if (generationConfig !== undefined) addEos(config, parseJson(generationConfig, 'generation_config.json'));
+  const contextLength = o.contextLength ?? config.maxPositions;
+  if (!Number.isInteger(contextLength) || contextLength < 1 || contextLength > config.maxPositions) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `loadModel: contextLength is ${String(o.contextLength)}; use an integer in 1..${config.maxPositions} (the model's context)`,
+    );
+  }
+
+  // 2. the tokenizer
+  const tokenizer = await readTokenizer(files, progress);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new ModelFormatError(
+      `the tokenizer has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}; the tokenizer and the weights belong to different models`,
+    );
+  }
+
+  // 3. the weights (the big read), then 4. the backend and the model on it
+  const tensors = await readWeights(files, progress);
+  const backend = await selectBackend(o.backend, o.threads);
+  try {
+    const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength });
+    return createLLM({ tokenizer, config, transformer, backend });
+  } catch (e) {
+    backend.dispose(); // nothing half-loaded: release whatever the backend allocated
+    throw e;
+  }
+}
+
+function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new ModelFormatError(`${file} is not valid JSON (${(e as Error).message}); is the file complete?`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ModelFormatError(`${file} must hold a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** generation_config.json may name more end-of-sequence ids (e.g. Llama 3's <|eot_id|>). */
+function addEos(config: ModelConfig, generation: Record<string, unknown>): void {
+  const eos = generation.eos_token_id;
+  const ids = typeof eos === 'number' ? [eos] : Array.isArray(eos) ? eos : [];
+  for (const id of ids) {
+    if (Number.isInteger(id) && !config.eosTokenIds.includes(id)) config.eosTokenIds.push(id);
+  }
+}
+
+async function readTokenizer(files: FileSource, progress: Progress): Promise<Tokenizer> {
+  const json = await progress.read('tokenizer.json');
+  if (json !== undefined) return Tokenizer.fromHuggingFace(new TextDecoder().decode(json));
+  const vocab = await progress.read('vocab.json');
+  const merges = vocab === undefined ? undefined : await progress.read('merges.txt');
+  if (vocab === undefined || merges === undefined)
+    throw await missing(files, 'tokenizer.json (or vocab.json + merges.txt)');
+  const text = new TextDecoder();
+  return Tokenizer.fromVocabAndMerges(text.decode(vocab), text.decode(merges));
+}
+
+async function readWeights(files: FileSource, progress: Progress): Promise<Map<string, Tensor>> {
+  const single = await progress.read(WEIGHTS);
+  if (single !== undefined) return readSafetensors(single, { fileName: WEIGHTS });
+  const index = await progress.read(WEIGHTS_INDEX);
+  if (index === undefined) throw await missing(files, `${WEIGHTS} (or ${WEIGHTS_INDEX} with its shards)`);
+  return readShardedSafetensors(new TextDecoder().decode(index), async (shard) => {
+    const bytes = await progress.read(shard);
+    if (bytes === undefined) throw await missing(files, `${shard} (a shard named in ${WEIGHTS_INDEX})`);
+    return bytes;
+  });
+}
+
+/** The error for a missing file: what was expected, and what the folder holds. */
+async function missing(files: FileSource, what: string): Promise<LlmfError> {
+  const found = await files.list().catch(() => undefined);
+  const listing =
+    found === undefined
+      ? ''
+      : found.length === 0
+        ? ' It is empty.'
+        : ` It holds: ${found.slice(0, 20).join(', ')}${found.length > 20 ? ', …' : ''}.`;
+  return new ModelFormatError(
+    `${files.origin} is not a model folder: ${what} is missing.${listing} Expected a Hugging Face layout: ${expectedLayout}.`,
+  );
+}
+
+interface Progress {
+  read(name: string): Promise<Uint8Array | undefined>;
+}
+
+/** Wraps reads with progress reports; the total counts the files a load reads, as far as sizes are known. */
+async function planProgress(files: FileSource, onProgress: ProgressCallback | undefined): Promise<Progress> {
+  if (!onProgress) return { read: (name) => files.read(name) };
+  const planned = [
+    'config.json',
+    'generation_config.json',
+    'tokenizer.json',
+    'vocab.json',
+    'merges.txt',
+    WEIGHTS,
+    WEIGHTS_INDEX,
+  ];
+  const sizes = await Promise.all(planned.map((name) => files.size(name)));
+  // vocab.json + merges.txt are only read without tokenizer.json, and the index only without model.safetensors
+  const skip = new Set<string>();
+  if (sizes[2] !== undefined) skip.add('vocab.json').add('merges.txt');
+  if (sizes[5] !== undefined) skip.add(WEIGHTS_INDEX);
+  let total = planned.reduce((sum, name, i) => sum + (skip.has(name) ? 0 : (sizes[i] ?? 0)), 0);
+  const counted = new Set(planned.filter((name, i) => !skip.has(name) && sizes[i] !== undefined));
+  let loaded = 0;
+  return {
+    async read(name) {
+      if (!counted.has(name)) {
+        const size = await files.size(name); // a shard, or a file whose size the source could not tell
+        if (size !== undefined) total += size;
+        counted.add(name);
+      }
+      return files.read(name, (n) => {
+        loaded += n;
+        if (loaded > total) total = loaded;
+        onProgress({ loaded, total, file: name });
+      });
+    },
+  };
+}

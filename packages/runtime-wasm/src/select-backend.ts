@@ -1,0 +1,35 @@
+// Choosing the kernels a model runs on. 'js' is @llmf/tensor's reference backend (plain TypeScript, the spec
+// every other backend is tested against); 'wasm' is this package's WebAssembly SIMD backend.
+
+import { type Backend, createReferenceBackend, LlmfError } from '@llmf/tensor';
+
+/** Names accepted by `loadModel({ backend })`. */
+export type BackendName = 'wasm' | 'js';
+
+/** The backend used when none is named. */
+export const defaultBackend: BackendName = 'js';
+
+/**
+ * A fresh backend by name (default {@link defaultBackend}). `threads` (integer ≥ 1) is for backends that
+ * run kernels on worker threads; the 'js' reference backend runs on the calling thread and ignores it.
+ * Throws LlmfError 'INVALID_ARGUMENT' for an unknown name or a bad thread count, and 'UNSUPPORTED' when
+ * the named backend cannot run here.
+ */
+export async function selectBackend(name: BackendName | undefined, threads?: number): Promise<Backend> {
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new LlmfError('INVALID_ARGUMENT', `threads is ${String(threads)}; use an integer ≥ 1`);
+  }
+  const chosen = name ?? defaultBackend;
+  switch (chosen) {
+    case 'js':
+      return createReferenceBackend();
+    case 'wasm':
+      // the WebAssembly backend (src/wasm) is not part of this build: it is named here once it is
+      throw new LlmfError(
+        'UNSUPPORTED',
+        "backend 'wasm' is not available in this build of @llmf/runtime-wasm; use backend: 'js' (or leave it unset)",
+      );
+    default:
+      throw new LlmfError('INVALID_ARGUMENT', `backend "${String(chosen)}" is unknown; use 'wasm' or 'js'`);
+  }
+}
