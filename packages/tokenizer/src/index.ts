@@ -1,5 +1,6 @@
 // @llmf/tokenizer — text ⇄ token ids (byte-pair encoding with tiktoken semantics).
 
+export { type EncodingName, getEncoding } from './encodings/index';
 export {
   DisallowedSpecialError,
   InvalidArgumentError,
