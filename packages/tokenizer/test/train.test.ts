@@ -87,6 +87,13 @@ describe('trainBPE byte level', () => {
     ]);
   });
 
+  it('gives just the 256 bytes (+ special tokens) for an empty corpus', () => {
+    expect(trainBPE('', { vocabSize: 300 }).vocabSize).toBe(256);
+    expect(
+      trainBPE([], { vocabSize: 300, specialTokens: ['<s>'] }).encode('<s>', { allowedSpecial: 'all' }),
+    ).toEqual([256]);
+  });
+
   it('stops early when no pair is left', () => {
     const tok = trainBPE('ab', { vocabSize: 1000 });
     expect(tok.vocabSize).toBe(257);
