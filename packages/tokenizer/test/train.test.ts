@@ -1,7 +1,7 @@
 // trainBPE through the public API: the seed's worked example, special tokens, errors, round trips.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { LlmfError, type Merge, Tokenizer, trainBPE } from '../src/index';
+import { InvalidArgumentError, LlmfError, type Merge, Tokenizer, trainBPE } from '../src/index';
 
 const SEED_CORPUS = 'low lower lowest lowly';
 
@@ -145,6 +145,7 @@ describe('argument errors are typed LlmfErrors that say what to do', () => {
       f();
     } catch (error) {
       expect(LlmfError.isInstance(error)).toBe(true);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
       expect((error as Error).message).toMatch(/trainBPE/);
       return (error as LlmfError).code;
     }

@@ -23,7 +23,7 @@ export type { Merge, TrainOptions } from './train-vocabulary';
  * at `vocabSize` tokens (base + merged + special) or when no pair is left. Special tokens are cut out of the
  * corpus before counting, so they are never merged into other tokens.
  *
- * Throws LlmfError('INVALID_ARGUMENT') for a corpus that is not text, a vocabSize smaller than the base
+ * Throws InvalidArgumentError (an LlmfError, code 'INVALID_ARGUMENT') for a corpus that is not text, a vocabSize smaller than the base
  * vocabulary (+ special tokens), or (char level) a corpus containing the space marker `_`.
  *
  * @example

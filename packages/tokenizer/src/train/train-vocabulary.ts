@@ -1,6 +1,6 @@
 // Validated options + corpus → the trained vocabulary (token bytes in id order) and the merges, in ids.
 
-import { LlmfError } from '../errors';
+import { InvalidArgumentError } from '../error-types';
 import { compilePattern, R50K_PATTERN } from '../patterns';
 import { byteWords, charWords, countPieces } from './corpus';
 import { displayBytes } from './display';
@@ -50,9 +50,9 @@ export interface TrainedVocabulary {
   specialTokens: Record<string, number>;
 }
 
-const invalid = (message: string) => new LlmfError('INVALID_ARGUMENT', message);
+const invalid = (message: string) => new InvalidArgumentError(message);
 
-/** Checks `trainBPE`'s arguments; throws an LlmfError('INVALID_ARGUMENT') that says what to change. */
+/** Checks `trainBPE`'s arguments; throws InvalidArgumentError (code 'INVALID_ARGUMENT') saying what to change. */
 export function checkTrainArguments(corpus: unknown, o: unknown): asserts o is TrainOptions {
   if (typeof corpus !== 'string' && !isIterable(corpus)) {
     throw invalid(`trainBPE: corpus must be a string or an iterable of strings, got ${describe(corpus)}.`);
