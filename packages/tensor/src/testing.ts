@@ -1,2 +1,19 @@
-// Test helpers for any Backend. The conformance suite lives here (see issue #4 / #5).
-export {};
+// @llmf/tensor/testing: the conformance suite every Backend runs, and the fast-check arbitraries behind it.
+// Needs fast-check (a peer dependency of @llmf/tensor, only for this entry).
+export {
+  arbDim,
+  arbIds,
+  arbShape,
+  arbTensor,
+  type DimOptions,
+  seededUniform,
+  seededValues,
+  type ValueOptions,
+} from './testing/arbitraries';
+export { type Case, type CaseFamily, caseFamilies } from './testing/cases';
+export { assertClose, defaultTolerances, type Tolerance, unflatten } from './testing/compare';
+export {
+  backendConformance,
+  type ConformanceCheck,
+  type ConformanceOptions,
+} from './testing/conformance';
