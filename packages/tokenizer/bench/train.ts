@@ -92,9 +92,16 @@ async function main(): Promise<void> {
         `   ${ours.vocab} / ${hf === null ? '—' : hf.vocab}`,
     );
   }
+  const check = await verify(readFileSync(files.get(6)!, 'utf8'), HF_VOCAB);
+  console.log(
+    `\ncheck (6 MB, ${HF_VOCAB}): Tokenizer.encode reproduces the trainer's segmentation of ` +
+      `${check.same}/${check.pieces} unique pieces; ${check.sharedWithHf} of ${check.tokens} tokens are also in HF's ` +
+      `vocabulary (HF breaks ties differently)\n`,
+  );
   console.log(
     JSON.stringify({
       bench: 'trainBPE',
+      check,
       peer: '@anush008/tokenizers 0.6.0 (HF tokenizers 0.22 BpeTrainer), RAYON_NUM_THREADS=1',
       runs,
       results: rows.map((r) => ({
@@ -106,6 +113,55 @@ async function main(): Promise<void> {
       })),
     }),
   );
+}
+
+/**
+ * Correctness at scale: the trained Tokenizer (rank = id merging) must segment every unique piece of the corpus
+ * exactly as the trainer did; and how much of the vocabulary HF's trainer also learned (tie-breaks differ).
+ */
+async function verify(text: string, vocabSize: number) {
+  const { trainBPE } = await import('../src/index');
+  const { compilePattern, R50K_PATTERN } = await import('../src/patterns');
+  const { byteWords, countPieces } = await import('../src/train/corpus');
+  const { learnMerges } = await import('../src/train/learn-merges');
+  const counts = countPieces([text], compilePattern(R50K_PATTERN), null);
+  const pieces = [...counts.keys()]; // word w of the table = pieces[w]
+  const base = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
+  const trained = learnMerges(byteWords(counts), { baseKeys: base, maxTokens: vocabSize });
+  const tok = trainBPE(text, { vocabSize });
+  let same = 0;
+  pieces.forEach((piece, w) => {
+    const { symbols, starts, lengths } = trained.segmented;
+    const expected = Array.from(symbols.subarray(starts[w]!, starts[w]! + lengths[w]!));
+    if (JSON.stringify(tok.encode(piece, { disallowedSpecial: [] })) === JSON.stringify(expected)) same++;
+  });
+  // HF's vocabulary: byte-level strings (GPT-2's byte → char map) → bytes as latin1 keys
+  const hf = createRequire(import.meta.url)('@anush008/tokenizers') as typeof import('@anush008/tokenizers');
+  const hfTok = new hf.Tokenizer(hf.BPE.empty());
+  hfTok.setPreTokenizer(hf.byteLevelPreTokenizer(false, true));
+  const dir = join(tmpdir(), 'llmf-bench-train');
+  hfTok.train([join(dir, 'corpus-6mb.txt')]);
+  const unicodeToByte = new Map(byteLevelChars().map((ch, b) => [ch, b]));
+  const hfKeys = new Set(
+    Object.keys(hfTok.getVocab(false)).map((t) =>
+      String.fromCharCode(...[...t].map((ch) => unicodeToByte.get(ch)!)),
+    ),
+  );
+  const ours = new Set(trained.keys);
+  let sharedWithHf = 0;
+  for (const k of hfKeys) if (ours.has(k)) sharedWithHf++;
+  return { pieces: pieces.length, same, tokens: ours.size, sharedWithHf };
+}
+
+/** GPT-2's bytes_to_unicode: byte b → the printable character HF's ByteLevel shows it as. */
+function byteLevelChars(): string[] {
+  const printable = (b: number) =>
+    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+  const out: string[] = [];
+  let n = 0;
+  for (let b = 0; b < 256; b++)
+    out[b] = printable(b) ? String.fromCharCode(b) : String.fromCharCode(256 + n++);
+  return out;
 }
 
 /** Runs one training in a fresh process and returns its time. */

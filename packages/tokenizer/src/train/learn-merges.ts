@@ -32,6 +32,8 @@ export interface LearnResult {
   /** id → token key (see `LearnOptions.baseKeys`); base tokens first, then one per new token, in id order */
   keys: string[];
   merges: LearnedMerge[];
+  /** the corpus's words after all merges (same starts and freqs as the input): the trainer's segmentation */
+  segmented: WordTable;
 }
 
 export interface LearnOptions {
@@ -195,7 +197,7 @@ export function learnMerges(words: WordTable, o: LearnOptions): LearnResult {
     }
     o.onMerge?.(merge, step, keys);
   }
-  return { keys, merges };
+  return { keys, merges, segmented: { symbols, starts, lengths, freqs } };
 
   function addCount(pi: number, delta: number): void {
     pairCount[pi] = pairCount[pi]! + delta;
