@@ -216,8 +216,9 @@ function randomSeed(): number {
  * - tokens from the one that starts an incomplete UTF-8 character (its text is not known yet);
  * - tokens from the one where a possible stop string begins (text ending in a prefix of a stop string).
  * When a stop string appears, the tokens before it are released — the one it starts in cut right before it.
+ * @internal — exported for tests.
  */
-class TextStream {
+export class TextStream {
   private readonly decoder: { write(id: number): string; end(): string };
   private held: GeneratedToken[] = [];
   private utf8Needed = 0; // continuation bytes the current character still needs
