@@ -60,7 +60,7 @@ export function bytesToKey(bytes: ArrayLike<number>): string {
   return latin1FromCodes(bytes);
 }
 
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** UTF-8 decode; malformed sequences become U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);

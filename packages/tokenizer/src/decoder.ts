@@ -16,7 +16,7 @@ export function createStreamDecoder(
   keyOf: (id: number) => string,
   stripLeadingSpace: boolean,
 ): StreamDecoder {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let first = true;
   return {
     write(id: number): string {

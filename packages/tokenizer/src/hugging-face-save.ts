@@ -18,22 +18,28 @@ export function mergeSplit(
   const bounds: number[] = [];
   for (let i = 0; i < key.length; i += charLevel ? utf8SequenceLength(key.charCodeAt(i)) : 1) bounds.push(i);
   bounds.push(key.length);
+  // pairRanks[i] = rank of parts i ++ i+1 when below maxRank, else Infinity (kept up to date per merge)
   const rankOf = (i: number): number => {
     const r = ranks.get(key.slice(bounds[i]!, bounds[i + 2]!));
     return r !== undefined && r < maxRank ? r : Infinity;
   };
+  const pairRanks: number[] = [];
+  for (let i = 0; i + 2 < bounds.length; i++) pairRanks.push(rankOf(i));
   while (bounds.length > 3) {
     let min = Infinity;
     let at = -1;
-    for (let i = 0; i + 2 < bounds.length; i++) {
-      const r = rankOf(i);
-      if (r < min) {
-        min = r;
+    for (let i = 0; i < pairRanks.length; i++) {
+      if (pairRanks[i]! < min) {
+        min = pairRanks[i]!;
         at = i;
       }
     }
     if (at < 0) return null;
     bounds.splice(at + 1, 1);
+    pairRanks.splice(at + 1, 1);
+    if (at + 2 < bounds.length) pairRanks[at] = rankOf(at);
+    else pairRanks.pop();
+    if (at > 0) pairRanks[at - 1] = rankOf(at - 1);
   }
   if (bounds.length !== 3) return null;
   return [key.slice(0, bounds[1]), key.slice(bounds[1])];

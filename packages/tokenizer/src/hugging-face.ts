@@ -6,7 +6,7 @@
 // (post_processor is not applied: the runtime adds them).
 
 import { byteLevelToKey } from './byte-level';
-import { utf8Key } from './bytes';
+import { keyToText, utf8Key } from './bytes';
 import { TokenizerFormatError, UnsupportedError } from './error-types';
 import { MergesModel } from './merges-model';
 import { compilePattern, R50K_PATTERN } from './patterns';
@@ -29,6 +29,7 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The parsed object; a caller's object is cloned, so later changes to it cannot reach the tokenizer. */
 function parse(input: string | object): Json {
   if (typeof input === 'string') {
     try {
@@ -37,6 +38,12 @@ function parse(input: string | object): Json {
       throw new TokenizerFormatError(`tokenizer.json is not valid JSON (${(cause as Error).message}).`, {
         cause,
       });
+    }
+  } else if (isObject(input)) {
+    try {
+      input = structuredClone(input);
+    } catch (cause) {
+      throw new TokenizerFormatError('tokenizer.json object must be plain JSON data.', { cause });
     }
   }
   if (!isObject(input)) fail('expected a JSON object.');
@@ -277,7 +284,7 @@ export function huggingFaceSpec(input: string | object): TokenizerSpec {
     addedTokens,
     decodeKeys,
     stripLeadingSpace,
-    origin: { kind: 'hugging-face', json: structuredClone(json) },
+    origin: { kind: 'hugging-face', json },
   };
 }
 
@@ -313,7 +320,7 @@ function decoding(decoders: Json[], keys: (string | undefined)[], byteLevel: boo
   }
   const decodeKeys = keys.map((key) => {
     if (key === undefined) return undefined;
-    const text = new TextDecoder().decode(Uint8Array.from(key, (c) => c.charCodeAt(0)));
+    const text = keyToText(key);
     const byte = byteFallback ? /^<0x([0-9A-Fa-f]{2})>$/.exec(text) : null;
     if (byte) return String.fromCharCode(Number.parseInt(byte[1]!, 16));
     return utf8Key(replaces.reduce((t, [from, to]) => t.replaceAll(from, to), text));

@@ -164,7 +164,12 @@ export class Tokenizer {
     return toHuggingFaceJson(this.spec);
   }
 
-  /** `.tiktoken` text ("base64-token rank" lines); byte-level tokenizers only. */
+  /**
+   * `.tiktoken` text ("base64-token rank" lines, rank = id) of the ordinary tokens; special tokens are not
+   * in that format (give them to `fromTiktoken` again). Byte-level tokenizers only: char granularity throws
+   * UNSUPPORTED. A tokenizer.json BPE tokenizer is written with rank = id, which encodes identically when
+   * merge order follows id order (GPT-2 and tiktoken-derived vocabularies).
+   */
   toTiktoken(): string {
     const model = this.spec.model;
     if (model instanceof RankModel && model.charLevel) {
@@ -172,7 +177,9 @@ export class Tokenizer {
         'A char-granularity tokenizer cannot be saved as .tiktoken: that format is byte-level. Use toHuggingFace().',
       );
     }
-    return serializeTiktoken(model.keys);
+    // special and added tokens are not part of a .tiktoken file (pass them to fromTiktoken instead)
+    const special = new Set(this.specialIds.values());
+    return serializeTiktoken(model.keys.map((key, id) => (special.has(id) ? undefined : key)));
   }
 
   /** Pre-tokenization pattern source (null: none, or a tokenizer.json pipeline). @internal */
