@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // each encoding's rank data stays its own chunk, loaded by getEncoding's dynamic import() (CJS too)
+  splitting: true,
   target: 'es2022',
 });
