@@ -103,6 +103,20 @@ export function configFromHuggingFace(json: string | object): ModelConfig {
         `config.json hidden_act "${String(act)}" is not supported for ${type}; expected silu`,
       );
     }
+    // features that change the math and are not implemented: refuse rather than compute wrong logits
+    if (hf.rope_scaling != null) {
+      const kind =
+        (hf.rope_scaling as { rope_type?: string; type?: string }).rope_type ??
+        (hf.rope_scaling as { type?: string }).type;
+      throw new ModelFormatError(
+        `config.json rope_scaling (${String(kind)}) is not supported yet; only plain RoPE (rope_scaling null) models load`,
+      );
+    }
+    if (type === 'llama' && (hf.attention_bias === true || hf.mlp_bias === true)) {
+      throw new ModelFormatError(
+        'config.json attention_bias / mlp_bias true is not supported for llama; expected false',
+      );
+    }
     const nHead = int(hf, 'num_attention_heads');
     const dModel = int(hf, 'hidden_size');
     return createConfig({
@@ -123,9 +137,8 @@ export function configFromHuggingFace(json: string | object): ModelConfig {
       positions: 'rope',
       ropeTheta: num(hf, 'rope_theta', 10000),
       ropeStyle: 'half',
-      tiedEmbeddings:
-        hf.tie_word_embeddings === undefined ? type === 'qwen2' : hf.tie_word_embeddings === true,
-      attentionBias: type === 'qwen2' || hf.attention_bias === true,
+      tiedEmbeddings: hf.tie_word_embeddings === true, // HF default false for both
+      attentionBias: type === 'qwen2', // Qwen2: q, k, v biases (o_proj has none)
       linearBias: false,
       causal: true,
       ...bos,

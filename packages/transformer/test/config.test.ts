@@ -116,6 +116,18 @@ describe('configFromHuggingFace', () => {
         .message,
     ).toMatch(/hidden_act "relu"/);
   });
+
+  test('math-changing features that are not implemented are refused, not ignored', () => {
+    const llama = JSON.parse(fixture('llama-tiny'));
+    expect(
+      errorOf(() => configFromHuggingFace({ ...llama, rope_scaling: { rope_type: 'llama3', factor: 8 } }))
+        .message,
+    ).toMatch(/rope_scaling \(llama3\) is not supported/);
+    expect(errorOf(() => configFromHuggingFace({ ...llama, mlp_bias: true })).code).toBe('MODEL_FORMAT');
+    expect(configFromHuggingFace({ ...llama, rope_scaling: null }).positions).toBe('rope');
+    const { tie_word_embeddings: _, ...untiedByDefault } = llama;
+    expect(configFromHuggingFace({ ...untiedByDefault, model_type: 'qwen2' }).tiedEmbeddings).toBe(false);
+  });
 });
 
 describe('createConfig', () => {
