@@ -8,6 +8,7 @@
 // rescanned: a step costs O(occurrences of the merged pair), not O(corpus).
 
 import { PairHeap } from './pair-heap';
+import { PairIndex } from './pair-index';
 
 /** Unique words of a corpus, all symbols in one buffer: word w is symbols[starts[w] .. starts[w] + lengths[w]). */
 export interface WordTable {
@@ -70,11 +71,10 @@ export function learnMerges(words: WordTable, o: LearnOptions): LearnResult {
   for (let id = 0; id < keys.length; id++) idOfKey.set(keys[id]!, id);
   const merges: LearnedMerge[] = [];
 
-  // Pair table, indexed by a dense pair index pi. pairIndex: pair key → pi.
-  const pairIndex = new Map<number, number>();
+  // Pair table, indexed by a dense pair index pi (pairIndex: (a, b) → pi).
+  const pairIndex = new PairIndex(words.symbols.length);
   let pairCapacity = 1 << 12;
-  let pairTotal = 0;
-  let pairKey: Float64Array = new Float64Array(pairCapacity); // pi → a · 2^24 + b (also the heap's tie-break key)
+  let pairKey: Float64Array = new Float64Array(pairCapacity); // pi → a · 2^24 + b (the heap's tie-break key)
   let pairCount: Float64Array = new Float64Array(pairCapacity); // pi → live count
   let pairStamp = new Int32Array(pairCapacity); // pi → last step that pushed it to `grown`
   // pi → words that contained the pair at some point (append-only; duplicates and stale entries are
@@ -84,10 +84,9 @@ export function learnMerges(words: WordTable, o: LearnOptions): LearnResult {
   const heap = new PairHeap(() => pairKey);
 
   const indexOf = (a: number, b: number): number => {
-    const key = a * SHIFT + b;
-    let pi = pairIndex.get(key);
-    if (pi === undefined) {
-      if (pairTotal === pairCapacity) {
+    const pi = pairIndex.getOrAdd(a, b);
+    if (pi === pairWords.length) {
+      if (pi === pairCapacity) {
         pairCapacity *= 2;
         pairKey = grownF64(pairKey, pairCapacity);
         pairCount = grownF64(pairCount, pairCapacity);
@@ -95,9 +94,7 @@ export function learnMerges(words: WordTable, o: LearnOptions): LearnResult {
         stamps.set(pairStamp);
         pairStamp = stamps;
       }
-      pi = pairTotal++;
-      pairIndex.set(key, pi);
-      pairKey[pi] = key;
+      pairKey[pi] = a * SHIFT + b;
       pairWords.push([]);
     }
     return pi;
@@ -115,7 +112,7 @@ export function learnMerges(words: WordTable, o: LearnOptions): LearnResult {
       if (list[list.length - 1] !== w) list.push(w);
     }
   }
-  for (let pi = 0; pi < pairTotal; pi++) heap.push(pairCount[pi]!, pi);
+  for (let pi = 0; pi < pairWords.length; pi++) heap.push(pairCount[pi]!, pi);
 
   const wordStamp = new Int32Array(wordCount).fill(-1); // word → last step that rewrote it
   const grown: number[] = []; // pairs whose count went up during this step
