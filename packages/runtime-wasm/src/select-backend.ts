@@ -10,8 +10,9 @@ export type BackendName = 'wasm' | 'js';
 export const defaultBackend: BackendName = 'js';
 
 /**
- * A fresh backend by name (default {@link defaultBackend}). `threads` (integer ≥ 1) is for backends that
- * run kernels on worker threads; the 'js' reference backend runs on the calling thread and ignores it.
+ * A fresh backend by name (default {@link defaultBackend}). `threads` (integer ≥ 1) is for the 'wasm'
+ * backend, which runs matmul / attention on worker threads where SharedArrayBuffer is available; the 'js'
+ * reference backend runs on the calling thread and ignores it.
  * Throws LlmfError 'INVALID_ARGUMENT' for an unknown name or a bad thread count, and 'UNSUPPORTED' when
  * the named backend cannot run here.
  */
@@ -23,12 +24,11 @@ export async function selectBackend(name: BackendName | undefined, threads?: num
   switch (chosen) {
     case 'js':
       return createReferenceBackend();
-    case 'wasm':
-      // the WebAssembly backend (src/wasm) is not part of this build: it is named here once it is
-      throw new LlmfError(
-        'UNSUPPORTED',
-        "backend 'wasm' is not available in this build of @llmf/runtime-wasm; use backend: 'js' (or leave it unset)",
-      );
+    case 'wasm': {
+      // imported on use: the kernel binaries stay out of bundles that only run 'js'
+      const { createWasmBackend } = await import('./wasm/index');
+      return createWasmBackend({ threads }); // throws 'UNSUPPORTED' without WebAssembly SIMD128
+    }
     default:
       throw new LlmfError('INVALID_ARGUMENT', `backend "${String(chosen)}" is unknown; use 'wasm' or 'js'`);
   }

@@ -1,12 +1,16 @@
 // loadModel on the four fixture checkpoints (gpt2 / llama, f32 / f16 / bf16), checked against the logits and
-// greedy ids that PyTorch + Hugging Face transformers produced (fixtures/models/*/expected.*).
+// greedy ids that PyTorch + Hugging Face transformers produced (fixtures/models/*/expected.*), on both backends.
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../src/index';
 import { collect, fixtures } from './llm-helpers';
 
-describe.each(fixtures)('$name', (fixture) => {
+const cases = fixtures.flatMap((fixture) =>
+  (['js', 'wasm'] as const).map((backend) => ({ ...fixture, backend })),
+);
+
+describe.each(cases)('$name on $backend', ({ backend, ...fixture }) => {
   it('forward(prompt_ids) matches expected.safetensors within tolerance', async () => {
-    const llm = await loadModel(fixture.dir, { backend: 'js' });
+    const llm = await loadModel(fixture.dir, { backend });
     expect(llm.tokenizer.encode(fixture.prompt)).toEqual(fixture.promptIds);
     const logits = await llm.forward(fixture.promptIds);
     expect(logits.length).toBe(fixture.logits.length); // [T, V]
@@ -18,7 +22,7 @@ describe.each(fixtures)('$name', (fixture) => {
   });
 
   it('generate(prompt, { temperature: 0, maxTokens: 12 }) streams the greedy ids; the text is decode(ids)', async () => {
-    const llm = await loadModel(fixture.dir, { backend: 'js' });
+    const llm = await loadModel(fixture.dir, { backend });
     const generation = llm.generate(fixture.prompt, { temperature: 0, maxTokens: 12 });
     const { ids, text } = await collect(generation);
     // equal up to (and including) the first step whose top-1/top-2 margin is within float noise
