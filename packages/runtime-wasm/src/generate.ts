@@ -112,6 +112,7 @@ export function startGeneration(
   };
   const eos = new Set(config.eosTokenIds);
   const limit = Math.min(maxTokens, room);
+  const textVocab = model.tokenizer.vocabSize;
 
   async function* run(): AsyncGenerator<GeneratedToken, void, undefined> {
     model.acquire();
@@ -126,6 +127,9 @@ export function startGeneration(
           finish(n >= maxTokens ? 'length' : 'context');
           break;
         }
+        // subtle: a checkpoint's vocabulary is often padded past the tokenizer's (to a multiple of 64…); those
+        // ids have no text, so they are masked out (the fresh logits array is ours to change)
+        if (textVocab < logits.length) logits.fill(Number.NEGATIVE_INFINITY, textVocab);
         const penalty = sampling.repetitionPenalty !== undefined && sampling.repetitionPenalty !== 1;
         const id = sample(logits, { ...sampling, previousIds: penalty ? history : undefined, rng });
         if (eos.has(id)) {

@@ -2,6 +2,7 @@
 // full-recompute reference loop, streaming text, one generation at a time, and errors before any work.
 import { fc, test } from '@fast-check/vitest';
 import { createRng, sample } from '@llmf/sampling';
+import { readSafetensors, type Tensor, writeSafetensors } from '@llmf/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LLM, loadModel } from '../src/index';
 import { collect, expectLlmfError, filesOf, gpt2, llama } from './llm-helpers';
@@ -288,5 +289,42 @@ describe('errors before any work', () => {
     await generation.next();
     model.dispose();
     await expectLlmfError(() => generation.next(), 'DISPOSED');
+  });
+});
+
+describe('a vocabulary padded past the tokenizer', () => {
+  it('never samples the padding ids (they have no text)', async () => {
+    // pad wte [1025, 64] to [1088, 64] with rows that would win every greedy step: 10 × the first greedy id's row
+    const files = filesOf(gpt2.dir);
+    const tensors = readSafetensors(files['model.safetensors']);
+    const wte = tensors.get('wte.weight') as Tensor;
+    const C = wte.shape[1];
+    const padded = new Float32Array(1088 * C);
+    padded.set(wte.data);
+    const winner = wte.data.subarray(gpt2.greedyIds[0] * C, (gpt2.greedyIds[0] + 1) * C);
+    for (let row = 1025; row < 1088; row++) for (let c = 0; c < C; c++) padded[row * C + c] = 10 * winner[c];
+    tensors.set('wte.weight', { shape: [1088, C], data: padded });
+    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+    const model = await loadModel(
+      {
+        ...files,
+        'config.json': JSON.stringify({ ...config, vocab_size: 1088 }),
+        'model.safetensors': writeSafetensors(tensors),
+      },
+      { backend: 'js' },
+    );
+    const logits = await model.forward(gpt2.promptIds);
+    expect(logits.length).toBe(gpt2.promptIds.length * 1088);
+    expect(logits[(gpt2.promptIds.length - 1) * 1088 + 1087]).toBeGreaterThan(
+      logits[(gpt2.promptIds.length - 1) * 1088 + gpt2.greedyIds[0]],
+    );
+    const { ids, text } = await collect(model.generate(gpt2.prompt, { temperature: 0, maxTokens: 12 }));
+    expect(ids).toEqual(gpt2.greedyIds);
+    expect(text).toBe(model.tokenizer.decode(ids));
+    for (let seed = 0; seed < 5; seed++) {
+      const sampled = await collect(model.generate(gpt2.prompt, { seed, maxTokens: 12 }));
+      expect(Math.max(...sampled.ids)).toBeLessThan(1025);
+    }
+    model.dispose();
   });
 });
