@@ -153,7 +153,7 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
     let raw = inline;
     if (raw === undefined) {
       const next = argv[i + 1];
-      const looksLikeOption = next !== undefined && next.startsWith('-') && !/^-[\d.]/.test(next);
+      const looksLikeOption = next?.startsWith('-') === true && !/^-[\d.]/.test(next ?? '');
       if (next === undefined || (looksLikeOption && next !== '-')) {
         throw new UsageError(`--${o.name} needs a value${o.value ? ` (${o.value})` : ''}`);
       }

@@ -46,7 +46,9 @@ export function loadChatTemplate(dir: string, label: string): ChatTemplate {
     source = (named.find((t) => t.name === 'default') ?? named[0])?.template;
   }
   if (typeof source !== 'string' || source.length === 0) {
-    throw new CliError(`${label} has no chat_template in tokenizer_config.json (a base model); use 'llmf generate'`);
+    throw new CliError(
+      `${label} has no chat_template in tokenizer_config.json (a base model); use 'llmf generate'`,
+    );
   }
   let template: Template;
   try {

@@ -1,7 +1,12 @@
 // @llmf/cli as a library: run `llmf` in-process, or use its hub downloader.
 
-export { main, commands, type MainIo } from './main';
-export { pullModel, hubEndpoint, resolveUrl, type PullOptions, type PullResult } from './hub/pull';
-export { downloadFile, type DownloadOptions, type DownloadResult, type DownloadProgress } from './hub/download';
-export { cacheRoot, parseRepoRef, repoDir, type RepoRef } from './hub/cache';
-export { defaultModelDir, resolveModel, type ModelLocation } from './model';
+export { cacheRoot, parseRepoRef, type RepoRef, repoDir } from './hub/cache';
+export {
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  downloadFile,
+} from './hub/download';
+export { hubEndpoint, type PullOptions, type PullResult, pullModel, resolveUrl } from './hub/pull';
+export { commands, type MainIo, main } from './main';
+export { defaultModelDir, type ModelLocation, resolveModel } from './model';

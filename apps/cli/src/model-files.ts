@@ -31,6 +31,7 @@ export async function readModelTensors(dir: string, label: string): Promise<Map<
     return readShardedSafetensors(await readFile(index, 'utf8'), (file) => readFile(join(dir, file)));
   }
   const single = join(dir, 'model.safetensors');
-  if (!existsSync(single)) throw new CliError(`${label} has no model.safetensors (nor model.safetensors.index.json)`);
+  if (!existsSync(single))
+    throw new CliError(`${label} has no model.safetensors (nor model.safetensors.index.json)`);
   return readSafetensors(await readFile(single));
 }

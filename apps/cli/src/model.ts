@@ -21,9 +21,13 @@ export interface ModelLocation {
 
 /**
  * Resolve `--model`: an existing directory, else a pulled hub id, else an error that says what to do.
- * The directory must hold a config.json.
+ * The directory must hold a config.json (or, when only the tokenizer is needed, a tokenizer.json).
  */
-export function resolveModel(option: string | undefined, env: NodeJS.ProcessEnv = process.env): ModelLocation {
+export function resolveModel(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  needs: 'model' | 'tokenizer' = 'model',
+): ModelLocation {
   if (option === undefined) return { dir: defaultModelDir(), label: 'default model' };
   let dir: string;
   if (existsSync(option)) {
@@ -31,13 +35,18 @@ export function resolveModel(option: string | undefined, env: NodeJS.ProcessEnv 
   } else if (looksLikeRepoId(option)) {
     dir = repoDir(parseRepoRef(option), env);
     if (!existsSync(dir)) {
-      throw new CliError(`model '${option}' is neither a folder nor a pulled repo; run 'llmf pull ${option}' first`);
+      throw new CliError(
+        `model '${option}' is neither a folder nor a pulled repo; run 'llmf pull ${option}' first`,
+      );
     }
   } else {
     throw new CliError(`model folder '${option}' does not exist`);
   }
   if (!statSync(dir).isDirectory()) {
     throw new CliError(`'${option}' is a file; --model expects a model folder (config.json + *.safetensors)`);
+  }
+  if (needs === 'tokenizer' && ['tokenizer.json', 'vocab.json'].some((f) => existsSync(join(dir, f)))) {
+    return { dir, label: option };
   }
   if (!existsSync(join(dir, 'config.json'))) {
     throw new CliError(`'${option}' is not a model folder: it has no config.json`);

@@ -45,3 +45,12 @@ export async function readStdin(stdin: NodeJS.ReadableStream = process.stdin): P
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * Let the event loop run (pending writes to a pipe, a Ctrl-C). Model steps are synchronous and an async
+ * generator only yields to microtasks, so generation loops call this once per token: without it, piped
+ * output would arrive all at the end and SIGINT would be handled only after the last token.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

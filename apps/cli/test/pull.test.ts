@@ -1,11 +1,11 @@
 // `llmf pull` against a local stand-in for the hub: what it fetches, where it stores it, resuming an
 // interrupted transfer with an HTTP Range request, and refusing a file whose sha256 does not match.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { startHub, type HubServer } from './hub-server';
+import { type HubServer, startHub } from './hub-server';
 import { fixturesDir, runCli } from './run-cli';
 
 const source = join(fixturesDir, 'gpt2-tiny');
@@ -24,7 +24,8 @@ afterEach(async () => {
 
 const env = () => ({ HF_ENDPOINT: hub!.endpoint, LLMF_CACHE: cache, HF_TOKEN: undefined });
 const stored = (file: string) => join(cache, 'hub', 'test-org', 'gpt2-tiny', 'main', file);
-const same = (file: string) => expect(readFileSync(stored(file)).equals(readFileSync(join(source, file)))).toBe(true);
+const same = (file: string) =>
+  expect(readFileSync(stored(file)).equals(readFileSync(join(source, file)))).toBe(true);
 
 describe('llmf pull', () => {
   test('downloads config, tokenizer and weights into $LLMF_CACHE/hub/owner/name/main', async () => {
@@ -34,7 +35,12 @@ describe('llmf pull', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.dir).toBe(stored('').replace(/\/$/, ''));
-    expect(out.files).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']);
+    expect(out.files).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'model.safetensors',
+    ]);
     for (const file of out.files) same(file);
     // the hub was asked for the index first, which this repo does not have (404)
     const paths = hub.requests.map((q) => q.path);

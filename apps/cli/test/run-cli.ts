@@ -24,7 +24,12 @@ export interface RunOptions {
 
 /** `llmf ...args`, with NO_COLOR and FORCE_COLOR cleared unless `env` sets them. */
 export function runCli(args: string[], o: RunOptions = {}): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...o.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    ...o.env,
+  };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const child = spawn(process.execPath, [binPath, ...args], { env: env as NodeJS.ProcessEnv });
   let stdout = '';

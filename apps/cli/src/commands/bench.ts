@@ -1,12 +1,13 @@
 // `llmf bench`: how fast a model prefills a prompt and decodes new tokens on this machine.
 
 import { resourceUsage } from 'node:process';
+import type { BackendName } from '@llmf/runtime-wasm';
 import type { CommandSpec, ParsedArgs } from '../args';
-import { type Command, type Context, note } from '../context';
+import type { Command, Context } from '../context';
 import { CliError, exitCode, UsageError } from '../errors';
 import { resolveModel } from '../model';
 import { ProgressBar } from '../progress';
-import { contextLength, loadLlm, type TokenizerLike } from '../runtime';
+import { loadLlm, type TokenizerLike } from '../runtime';
 import { round, statsOf } from './generate';
 import { modelOptions } from './shared-options';
 
@@ -21,10 +22,38 @@ const spec: CommandSpec = {
   positionals: { min: 0, max: 0, name: '' },
   options: [
     ...modelOptions,
-    { name: 'prompt-tokens', short: 'p', type: 'integer', value: 'N', min: 1, description: 'Prompt length in tokens.', defaultText: '64' },
-    { name: 'gen-tokens', short: 'g', type: 'integer', value: 'M', min: 1, description: 'Tokens to generate.', defaultText: '32' },
-    { name: 'runs', type: 'integer', value: 'R', min: 1, max: 100, description: 'Runs to take the median of.', defaultText: '3' },
-    { name: 'json', type: 'boolean', description: 'Print exactly one JSON object (prefill_tok_s, decode_tok_s, ...).' },
+    {
+      name: 'prompt-tokens',
+      short: 'p',
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      description: 'Prompt length in tokens.',
+      defaultText: '64',
+    },
+    {
+      name: 'gen-tokens',
+      short: 'g',
+      type: 'integer',
+      value: 'M',
+      min: 1,
+      description: 'Tokens to generate.',
+      defaultText: '32',
+    },
+    {
+      name: 'runs',
+      type: 'integer',
+      value: 'R',
+      min: 1,
+      max: 100,
+      description: 'Runs to take the median of.',
+      defaultText: '3',
+    },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: 'Print exactly one JSON object (prefill_tok_s, decode_tok_s, ...).',
+    },
   ],
   examples: [
     'llmf bench --prompt-tokens 64 --gen-tokens 32',
@@ -56,7 +85,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const promptTokens = (o.promptTokens as number | undefined) ?? 64;
   const genTokens = (o.genTokens as number | undefined) ?? 32;
   const runs = (o.runs as number | undefined) ?? 3;
-  const backend = (o.backend as 'wasm' | 'js' | undefined) ?? 'wasm';
+  const backend = o.backend as BackendName | undefined;
   const threads = o.threads as number | undefined;
   const model = resolveModel(o.model as string | undefined, ctx.env);
 
@@ -69,26 +98,25 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const llm = await loadLlm(model.dir, { backend, threads, progressStream: ctx.stderr });
   const loadMs = performance.now() - tLoad;
   try {
-    const context = contextLength(llm.config);
-    if (context !== undefined && promptTokens + genTokens > context) {
+    const context = llm.contextLength;
+    if (promptTokens + genTokens > context) {
       throw new UsageError(
         `--prompt-tokens + --gen-tokens = ${promptTokens + genTokens} exceeds the model's context of ${context}`,
       );
     }
     const ids = benchPrompt(llm.tokenizer, promptTokens);
-    const abort = new AbortController();
-    const release = ctx.onInterrupt(() => abort.abort());
     const bar = new ProgressBar(ctx.stderr, 'bench', runs);
     const prefill: number[] = [];
     const decode: number[] = [];
     const generated: number[] = [];
     try {
-      for (let r = 0; r < runs && !abort.signal.aborted; r++) {
+      // Ctrl-C keeps Node's default here (the process ends at once): timings are only printed when complete.
+      for (let r = 0; r < runs; r++) {
         bar.update(r);
         const t0 = performance.now();
         let tFirst = t0;
         let count = 0;
-        for await (const _ of llm.generate(ids, { maxTokens: genTokens, temperature: 0, signal: abort.signal })) {
+        for await (const _ of llm.generate(ids, { maxTokens: genTokens, temperature: 0 })) {
           if (count === 0) tFirst = performance.now();
           count++;
         }
@@ -99,17 +127,12 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       }
     } finally {
       bar.done();
-      release();
-    }
-    if (abort.signal.aborted) {
-      note(ctx, 'interrupted');
-      return exitCode.interrupted;
     }
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss, resourceUsage().maxRSS * 1024);
     const result = {
       model: model.label,
-      backend,
+      backend: llm.backendName,
       threads: threads ?? null,
       prompt_tokens: promptTokens,
       gen_tokens: median(generated),
@@ -124,7 +147,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     } else {
       const rows: [string, string][] = [
         ['model', result.model],
-        ['backend', `${backend}${threads ? `, ${threads} threads` : ''}`],
+        ['backend', `${llm.backendName}${threads ? `, ${threads} threads` : ''}`],
         ['load', `${result.load_ms} ms`],
         ['prefill', `${result.prefill_tok_s} tok/s (${promptTokens} prompt tokens)`],
         ['decode', `${result.decode_tok_s} tok/s (${result.gen_tokens} tokens)`],

@@ -3,12 +3,14 @@
 // template and prefills it again: the LLM façade's generate() starts from an empty KV cache on each call.
 
 import { createInterface } from 'node:readline';
+import type { BackendName } from '@llmf/runtime-wasm';
 import type { CommandSpec, ParsedArgs } from '../args';
 import { type ChatMessage, loadChatTemplate } from '../chat-template';
 import { type Command, type Context, note } from '../context';
 import { exitCode } from '../errors';
 import { resolveModel } from '../model';
-import { contextLength, loadLlm } from '../runtime';
+import { loadLlm } from '../runtime';
+import { yieldToEventLoop } from '../terminal';
 import { generationOptions, modelOptions, samplingFrom, stopStrings } from './shared-options';
 
 const spec: CommandSpec = {
@@ -18,13 +20,18 @@ const spec: CommandSpec = {
   description:
     'Reads one user message per line from stdin (a terminal or a pipe) and streams each reply to stdout.\n' +
     'Type /reset to forget the conversation, /exit (or Ctrl-D) to leave. Ctrl-C stops the current reply.\n' +
-    'The prompt is rendered with the model\'s tokenizer_config.json chat_template. When the conversation\n' +
+    "The prompt is rendered with the model's tokenizer_config.json chat_template. When the conversation\n" +
     'outgrows the context, the oldest turns are dropped.',
   positionals: { min: 0, max: 0, name: '' },
   options: [
     ...modelOptions,
     ...generationOptions,
-    { name: 'system', type: 'string', value: 'TEXT', description: 'A system message that starts the conversation.' },
+    {
+      name: 'system',
+      type: 'string',
+      value: 'TEXT',
+      description: 'A system message that starts the conversation.',
+    },
   ],
   examples: [
     'llmf chat --model HuggingFaceTB/SmolLM2-135M-Instruct',
@@ -38,7 +45,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const template = loadChatTemplate(model.dir, model.label);
   const sampling = samplingFrom(args);
   const llm = await loadLlm(model.dir, {
-    backend: o.backend as 'wasm' | 'js' | undefined,
+    backend: o.backend as BackendName | undefined,
     threads: o.threads as number | undefined,
     progressStream: ctx.stderr,
   });
@@ -47,11 +54,15 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   let messages: ChatMessage[] = [...start];
   const stop = [...(stopStrings(args) ?? []), ...(template.eosToken ? [template.eosToken] : [])];
   const maxTokens = (o.maxTokens as number | undefined) ?? 256;
-  const context = contextLength(llm.config);
+  const context: number | undefined = llm.contextLength;
   const interactive = ctx.stdin.isTTY === true;
   if (ctx.verbose) note(ctx, ctx.err.dim(`seed ${sampling.seed}`));
 
-  const rl = createInterface({ input: ctx.stdin, output: interactive ? (ctx.stderr as NodeJS.WritableStream) : undefined, terminal: interactive });
+  const rl = createInterface({
+    input: ctx.stdin,
+    output: interactive ? (ctx.stderr as NodeJS.WritableStream) : undefined,
+    terminal: interactive,
+  });
   rl.setPrompt(interactive ? ctx.err.cyan('> ') : '');
   let current: AbortController | undefined;
   // Ctrl-C stops a reply in progress; at the prompt it ends the session.
@@ -79,7 +90,10 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
           ids = llm.tokenizer.encode(template.render(messages), { allowedSpecial: 'all' });
         }
         if (context !== undefined && ids.length >= context) {
-          note(ctx, `llmf: this message is ${ids.length} tokens with the template; the context is ${context}`);
+          note(
+            ctx,
+            `llmf: this message is ${ids.length} tokens with the template; the context is ${context}`,
+          );
           messages.pop();
         } else {
           current = new AbortController();
@@ -95,6 +109,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
             })) {
               reply += token.text;
               ctx.stdout.write(token.text);
+              await yieldToEventLoop();
             }
           } catch (error) {
             if (!current.signal.aborted) throw error;

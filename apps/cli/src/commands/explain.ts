@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args';
-import { type Command, type Context } from '../context';
+import type { Command, Context } from '../context';
 import { CliError, exitCode } from '../errors';
 import { resolveModel } from '../model';
 import { readModelTensors, readModelTokenizer } from '../model-files';
@@ -26,16 +26,36 @@ const spec: CommandSpec = {
     'the token drawn with the seed. Runs on the plain TypeScript reference kernels.',
   positionals: { min: 0, max: 1, name: 'PROMPT' },
   options: [
-    { name: 'model', short: 'm', type: 'string', value: 'DIR|REPO', description: 'Model folder or pulled repo id.', defaultText: 'the embedded default model' },
+    {
+      name: 'model',
+      short: 'm',
+      type: 'string',
+      value: 'DIR|REPO',
+      description: 'Model folder or pulled repo id.',
+      defaultText: 'the embedded default model',
+    },
     ...samplingOptions,
-    { name: 'dims', type: 'integer', value: 'N', min: 1, max: 64, description: 'Vector dimensions to show.', defaultText: '4' },
-    { name: 'top', type: 'integer', value: 'N', min: 1, max: 100, description: 'Candidate tokens to show.', defaultText: '8' },
+    {
+      name: 'dims',
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      max: 64,
+      description: 'Vector dimensions to show.',
+      defaultText: '4',
+    },
+    {
+      name: 'top',
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      max: 100,
+      description: 'Candidate tokens to show.',
+      defaultText: '8',
+    },
     { name: 'json', type: 'boolean', description: 'Print the trace as one JSON object.' },
   ],
-  examples: [
-    'llmf explain "The cat sat"',
-    'llmf explain "The cat sat" --temperature 0.5 --top-k 2 --seed 7',
-  ],
+  examples: ['llmf explain "The cat sat"', 'llmf explain "The cat sat" --temperature 0.5 --top-k 2 --seed 7'],
 };
 
 const fmt = (x: number) => (x >= 0 ? ` ${x.toFixed(2)}` : x.toFixed(2));
@@ -69,7 +89,9 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const ids = tokenizer.encode(prompt);
   if (ids.length === 0) throw new CliError('the prompt has no tokens');
   if (ids.length > config.maxPositions) {
-    throw new CliError(`the prompt is ${ids.length} tokens but the model's context is ${config.maxPositions}; shorten it`);
+    throw new CliError(
+      `the prompt is ${ids.length} tokens but the model's context is ${config.maxPositions}; shorten it`,
+    );
   }
   const pieces = ids.map((id) => tokenizer.decode([id]));
   const T = ids.length;
@@ -123,7 +145,14 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     const list = (v: ArrayLike<number>) => Array.from(v);
     const trace = {
       model: model.label,
-      config: { modelType: config.modelType, layers: config.nLayer, dModel: C, heads: config.nHead, vocab: V, positions: config.positions },
+      config: {
+        modelType: config.modelType,
+        layers: config.nLayer,
+        dModel: C,
+        heads: config.nHead,
+        vocab: V,
+        positions: config.positions,
+      },
       tokens: ids.map((id, i) => ({ id, piece: pieces[i] })),
       embeddings: embeddings.map((e) => list(e.subarray(0, dims))),
       positions: positions?.map((p) => list(p.subarray(0, dims))) ?? null,
@@ -159,19 +188,26 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   head(2, 'EMBED');
   const idWidth = Math.max(...ids.map((id) => String(id).length));
   ids.forEach((id, i) => {
-    out.push(`  E[${String(id).padStart(idWidth)}] = ${vec(embeddings[i]!, dims, C)}   ${s.dim(quote(pieces[i]!))}`);
+    out.push(
+      `  E[${String(id).padStart(idWidth)}] = ${vec(embeddings[i]!, dims, C)}   ${s.dim(quote(pieces[i]!))}`,
+    );
   });
   out.push(s.dim(`  (the first ${Math.min(dims, C)} of d_model = ${C} dimensions)`));
   if (positions) {
     out.push('', '  + Positional encoding (learned, one trained vector per position):');
-    positions.forEach((p, i) => out.push(`  P[${String(i).padStart(idWidth)}] = ${vec(p, dims, C)}`));
+    positions.forEach((p, i) => {
+      out.push(`  P[${String(i).padStart(idWidth)}] = ${vec(p, dims, C)}`);
+    });
     out.push('  → position-aware input x = E + P:');
     positions.forEach((p, i) => {
       const x = embeddings[i]!.map((e, d) => e + p[d]!);
       out.push(`  x[${String(i).padStart(idWidth)}] = ${vec(x, dims, C)}`);
     });
   } else if (config.positions === 'rope') {
-    out.push('', `  + Positional encoding: RoPE (θ = ${config.ropeTheta}) rotates each query and key by its position`);
+    out.push(
+      '',
+      `  + Positional encoding: RoPE (θ = ${config.ropeTheta}) rotates each query and key by its position`,
+    );
     out.push('    inside attention, so nothing is added to the embeddings here.');
   }
 
@@ -189,7 +225,11 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
 
   head(4, 'PROJECT TO VOCABULARY');
   out.push(`  logits = h × W_vocab (${C} → ${V} vocabulary logits)`);
-  out.push(`  logits: [${topIndices(logits, 4).map((id) => `${quote(piece(id))}=${logits[id]!.toFixed(2)}`).join(', ')}, ...]`);
+  out.push(
+    `  logits: [${topIndices(logits, 4)
+      .map((id) => `${quote(piece(id))}=${logits[id]!.toFixed(2)}`)
+      .join(', ')}, ...]`,
+  );
 
   head(5, 'SAMPLE');
   const settings = greedy

@@ -1,11 +1,12 @@
 // `llmf generate [PROMPT|-]`: stream a continuation of the prompt to stdout, token by token.
 
+import type { BackendName } from '@llmf/runtime-wasm';
 import type { CommandSpec, ParsedArgs } from '../args';
 import { type Command, type Context, note } from '../context';
 import { CliError, exitCode, UsageError } from '../errors';
 import { resolveModel } from '../model';
-import { contextLength, type Llm, loadLlm } from '../runtime';
-import { readStdin } from '../terminal';
+import { type LLM, loadLlm } from '../runtime';
+import { readStdin, yieldToEventLoop } from '../terminal';
 import { generationOptions, modelOptions, samplingFrom, stopStrings } from './shared-options';
 
 const spec: CommandSpec = {
@@ -19,8 +20,17 @@ const spec: CommandSpec = {
   options: [
     ...modelOptions,
     ...generationOptions,
-    { name: 'stats', type: 'boolean', description: 'Print token counts, prefill/decode tok/s and the seed on stderr.' },
-    { name: 'json', type: 'boolean', description: 'Print one JSON object (text, ids, stats) instead of streaming.' },
+    { name: 'echo', type: 'boolean', description: 'Print the prompt before the generated text.' },
+    {
+      name: 'stats',
+      type: 'boolean',
+      description: 'Print token counts, prefill/decode tok/s and the seed on stderr.',
+    },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: 'Print one JSON object (text, ids, stats) instead of streaming.',
+    },
   ],
   examples: [
     'llmf generate "The cat sat on the" --max-tokens 40 --stats',
@@ -45,9 +55,8 @@ export async function readPrompt(args: ParsedArgs, ctx: Context, what = 'PROMPT'
 }
 
 /** Check the prompt fits the context and clamp maxTokens to what is left. */
-export function fitContext(llm: Llm, promptIds: number, maxTokens: number): number {
-  const context = contextLength(llm.config);
-  if (context === undefined) return maxTokens;
+export function fitContext(llm: LLM, promptIds: number, maxTokens: number): number {
+  const context = llm.contextLength;
   if (promptIds >= context) {
     throw new CliError(`the prompt is ${promptIds} tokens but the model's context is ${context}; shorten it`);
   }
@@ -65,7 +74,13 @@ export interface GenerationStats {
 }
 
 /** Stats from the time the call started, the first token arrived, and the last token arrived. */
-export function statsOf(promptTokens: number, generatedTokens: number, t0: number, tFirst: number, tEnd: number): GenerationStats {
+export function statsOf(
+  promptTokens: number,
+  generatedTokens: number,
+  t0: number,
+  tFirst: number,
+  tEnd: number,
+): GenerationStats {
   const prefillMs = tFirst - t0;
   const decodeMs = tEnd - tFirst;
   return {
@@ -89,7 +104,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
 
   const tLoad = performance.now();
   const llm = await loadLlm(model.dir, {
-    backend: o.backend as 'wasm' | 'js' | undefined,
+    backend: o.backend as BackendName | undefined,
     threads: o.threads as number | undefined,
     progressStream: ctx.stderr,
   });
@@ -104,17 +119,20 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     let text = '';
     const t0 = performance.now();
     let tFirst = t0;
+    if (o.echo === true && !json) ctx.stdout.write(prompt);
+    const generation = llm.generate(promptIds, {
+      ...sampling,
+      maxTokens,
+      stop: stopStrings(args),
+      signal: abort.signal,
+    });
     try {
-      for await (const token of llm.generate(prompt, {
-        ...sampling,
-        maxTokens,
-        stop: stopStrings(args),
-        signal: abort.signal,
-      })) {
+      for await (const token of generation) {
         if (ids.length === 0) tFirst = performance.now();
         ids.push(token.id);
         text += token.text;
         if (!json) ctx.stdout.write(token.text);
+        await yieldToEventLoop();
       }
     } catch (error) {
       if (!abort.signal.aborted) throw error;
@@ -134,7 +152,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         prompt_tokens: stats.promptTokens,
         generated_tokens: stats.generatedTokens,
         seed: sampling.seed,
-        interrupted,
+        finish_reason: generation.finishReason ?? null,
         load_ms: round(loadMs),
         prefill_tok_s: round(stats.prefillTokS),
         decode_tok_s: round(stats.decodeTokS),
@@ -145,8 +163,18 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     }
     if (showStats) {
       const d = ctx.err.dim;
-      note(ctx, d(`prompt    ${stats.promptTokens} tokens, prefill ${stats.prefillTokS.toFixed(1)} tok/s (${stats.prefillMs.toFixed(1)} ms)`));
-      note(ctx, d(`generated ${stats.generatedTokens} tokens, decode ${stats.decodeTokS.toFixed(1)} tok/s (${stats.decodeMs.toFixed(1)} ms)`));
+      note(
+        ctx,
+        d(
+          `prompt    ${stats.promptTokens} tokens, prefill ${stats.prefillTokS.toFixed(1)} tok/s (${stats.prefillMs.toFixed(1)} ms)`,
+        ),
+      );
+      note(
+        ctx,
+        d(
+          `generated ${stats.generatedTokens} tokens, decode ${stats.decodeTokS.toFixed(1)} tok/s (${stats.decodeMs.toFixed(1)} ms), ended by ${generation.finishReason ?? 'abort'}`,
+        ),
+      );
       note(ctx, d(`load      ${loadMs.toFixed(0)} ms (${model.label}), seed ${sampling.seed}`));
     }
     if (interrupted) {

@@ -19,7 +19,14 @@ const spec: CommandSpec = {
     'Afterwards, `--model REPO` loads the pulled copy.',
   positionals: { min: 1, max: 1, name: 'REPO (owner/name)' },
   options: [
-    { name: 'revision', short: 'r', type: 'string', value: 'REV', description: 'Branch, tag or commit.', defaultText: 'main' },
+    {
+      name: 'revision',
+      short: 'r',
+      type: 'string',
+      value: 'REV',
+      description: 'Branch, tag or commit.',
+      defaultText: 'main',
+    },
     { name: 'force', type: 'boolean', description: 'Download again even if the files are cached.' },
     { name: 'json', type: 'boolean', description: 'Print {"dir", "files"} as JSON when done.' },
   ],
@@ -40,13 +47,17 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       onFile: (f) => {
         bar.done();
         if (ctx.verbose || ctx.stderr.isTTY) {
-          const how = f.cached ? 'cached' : `${formatBytes(f.bytes)}${f.resumed ? ', resumed' : ''}${f.sha256 ? ', sha256 ok' : ''}`;
+          const how = f.cached
+            ? 'cached'
+            : `${formatBytes(f.bytes)}${f.resumed ? ', resumed' : ''}${f.sha256 ? ', sha256 ok' : ''}`;
           note(ctx, `${ctx.err.green('✓')} ${f.file} ${ctx.err.dim(`(${how})`)}`);
         }
       },
     });
     if (args.options.json === true) {
-      ctx.stdout.write(`${JSON.stringify({ repo: ref.repo, revision: ref.revision, dir: result.dir, files: result.files })}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify({ repo: ref.repo, revision: ref.revision, dir: result.dir, files: result.files })}\n`,
+      );
     } else {
       ctx.stdout.write(`${result.dir}\n`);
     }

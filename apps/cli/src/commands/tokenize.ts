@@ -1,11 +1,10 @@
 // `llmf tokenize TEXT|-`: show how text splits into tokens: the pieces, their ids, the count.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args';
-import { type Command, type Context } from '../context';
+import type { Command, Context } from '../context';
 import { CliError, exitCode } from '../errors';
 import { resolveModel } from '../model';
+import { readModelTokenizer } from '../model-files';
 import type { TokenizerLike } from '../runtime';
 import { readPrompt } from './generate';
 
@@ -16,14 +15,31 @@ const spec: CommandSpec = {
   summary: 'Split text into tokens and show each piece with its id.',
   usage: 'tokenize TEXT|- [options]',
   description:
-    'Uses a named tiktoken encoding (--encoding) or a model\'s tokenizer.json (--model; default: the\n' +
+    "Uses a named tiktoken encoding (--encoding) or a model folder's tokenizer (--model; default: the\n" +
     'embedded default model). On a colour terminal the pieces are shaded alternately; elsewhere each piece\n' +
     'is shown in [brackets]. Newlines and tabs in pieces are shown as \\n and \\t.',
   positionals: { min: 0, max: 1, name: 'TEXT' },
   options: [
-    { name: 'encoding', short: 'e', type: 'string', value: 'NAME', choices: encodings, description: 'A tiktoken encoding.' },
-    { name: 'model', short: 'm', type: 'string', value: 'DIR|REPO', description: 'A model folder (its tokenizer.json) or a pulled repo id.' },
-    { name: 'json', type: 'boolean', description: 'Print {"tokens":[{"id","piece"}],"ids","count"} as JSON.' },
+    {
+      name: 'encoding',
+      short: 'e',
+      type: 'string',
+      value: 'NAME',
+      choices: encodings,
+      description: 'A tiktoken encoding.',
+    },
+    {
+      name: 'model',
+      short: 'm',
+      type: 'string',
+      value: 'DIR|REPO',
+      description: 'A model folder (its tokenizer.json) or a pulled repo id.',
+    },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: 'Print {"tokens":[{"id","piece"}],"ids","count"} as JSON.',
+    },
   ],
   examples: [
     'llmf tokenize "The cat sat on"',
@@ -33,29 +49,27 @@ const spec: CommandSpec = {
 };
 
 /** Load the tokenizer named by --encoding or --model. */
-async function loadTokenizer(args: ParsedArgs, ctx: Context): Promise<{ tokenizer: TokenizerLike; name: string }> {
-  const tok = (await import('@llmf/tokenizer')) as unknown as {
-    getEncoding(name: string): Promise<TokenizerLike>;
-    Tokenizer: { fromHuggingFace(json: string): TokenizerLike };
-  };
+async function loadTokenizer(
+  args: ParsedArgs,
+  ctx: Context,
+): Promise<{ tokenizer: TokenizerLike; name: string }> {
+  const { getEncoding } = await import('@llmf/tokenizer');
   const encoding = args.options.encoding as string | undefined;
   if (encoding !== undefined) {
     if (args.options.model !== undefined) throw new CliError('give --encoding or --model, not both');
-    return { tokenizer: await tok.getEncoding(encoding), name: encoding };
+    return { tokenizer: await getEncoding(encoding as (typeof encodings)[number]), name: encoding };
   }
-  const model = resolveModel(args.options.model as string | undefined, ctx.env);
-  let json: string;
-  try {
-    json = await readFile(join(model.dir, 'tokenizer.json'), 'utf8');
-  } catch {
-    throw new CliError(`${model.label} has no tokenizer.json`);
-  }
-  return { tokenizer: tok.Tokenizer.fromHuggingFace(json), name: model.label };
+  const model = resolveModel(args.options.model as string | undefined, ctx.env, 'tokenizer');
+  return { tokenizer: await readModelTokenizer(model.dir, model.label), name: model.label };
 }
 
 /** Make whitespace that would be invisible or break the line visible. */
 export function showPiece(piece: string): string {
-  return piece.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t');
+  return piece
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t');
 }
 
 async function run(args: ParsedArgs, ctx: Context): Promise<number> {

@@ -15,15 +15,40 @@ const spec: CommandSpec = {
   usage: 'train-tokenizer FILE... --vocab-size N -o tokenizer.json [options]',
   description:
     'Repeatedly merges the most frequent adjacent pair of tokens until the vocabulary has N tokens.\n' +
-    'Byte granularity (GPT-2 style) starts from the 256 bytes; char granularity (the seed\'s teaching\n' +
+    "Byte granularity (GPT-2 style) starts from the 256 bytes; char granularity (the seed's teaching\n" +
     'mode) starts from the characters of the corpus. `-` reads a file from stdin. With --verbose, every\n' +
     'merge is printed as "Iteration 1: Most frequent pair: (l, o) → merge into "lo"".',
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, name: 'FILE (the training text)' },
   options: [
-    { name: 'vocab-size', type: 'integer', value: 'N', min: 1, description: 'Tokens in the vocabulary (base + merges + special).' },
-    { name: 'output', short: 'o', type: 'string', value: 'FILE', description: 'Where to write tokenizer.json (`-` for stdout).' },
-    { name: 'granularity', type: 'string', value: 'G', choices: ['byte', 'char'], description: 'Base alphabet.', defaultText: 'byte' },
-    { name: 'special', type: 'string', multiple: true, value: 'TOKEN', description: 'A special token to reserve, e.g. "<|endoftext|>".' },
+    {
+      name: 'vocab-size',
+      type: 'integer',
+      value: 'N',
+      min: 1,
+      description: 'Tokens in the vocabulary (base + merges + special).',
+    },
+    {
+      name: 'output',
+      short: 'o',
+      type: 'string',
+      value: 'FILE',
+      description: 'Where to write tokenizer.json (`-` for stdout).',
+    },
+    {
+      name: 'granularity',
+      type: 'string',
+      value: 'G',
+      choices: ['byte', 'char'],
+      description: 'Base alphabet.',
+      defaultText: 'byte',
+    },
+    {
+      name: 'special',
+      type: 'string',
+      multiple: true,
+      value: 'TOKEN',
+      description: 'A special token to reserve, e.g. "<|endoftext|>".',
+    },
   ],
   examples: [
     'llmf train-tokenizer corpus.txt --vocab-size 1024 -o tokenizer.json',
@@ -47,7 +72,9 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     try {
       texts.push(file === '-' ? await readStdin(ctx.stdin) : await readFile(file, 'utf8'));
     } catch (error) {
-      throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new CliError(
+        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
   const { trainBPE } = (await import('@llmf/tokenizer')) as unknown as {
@@ -74,7 +101,10 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       steps = m.step;
       if (ctx.verbose) {
         bar.done();
-        note(ctx, `Iteration ${m.step}: Most frequent pair: (${m.pair[0]}, ${m.pair[1]}) → merge into "${m.token}" (${m.count}×)`);
+        note(
+          ctx,
+          `Iteration ${m.step}: Most frequent pair: (${m.pair[0]}, ${m.pair[1]}) → merge into "${m.token}" (${m.count}×)`,
+        );
       } else {
         bar.update(m.step);
       }
@@ -85,7 +115,10 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   if (output === '-') ctx.stdout.write(json);
   else await writeFile(output, json);
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
-  note(ctx, `${steps} merges, ${tokenizer.vocabSize} tokens in ${seconds} s${output === '-' ? '' : ` → ${output}`}`);
+  note(
+    ctx,
+    `${steps} merges, ${tokenizer.vocabSize} tokens in ${seconds} s${output === '-' ? '' : ` → ${output}`}`,
+  );
   return exitCode.ok;
 }
 

@@ -33,10 +33,13 @@ export function parseRepoRef(text: string, revision?: string): RepoRef {
   const at = text.indexOf('@');
   const repo = at === -1 ? text : text.slice(0, at);
   if (!looksLikeRepoId(text)) {
-    throw new UsageError(`'${text}' is not a Hugging Face repo id; expected owner/name (e.g. openai-community/gpt2)`);
+    throw new UsageError(
+      `'${text}' is not a Hugging Face repo id; expected owner/name (e.g. openai-community/gpt2)`,
+    );
   }
   const rev = revision ?? (at === -1 ? 'main' : text.slice(at + 1));
-  if (rev === '' || rev.includes('..') || rev.startsWith('/')) throw new UsageError(`invalid revision '${rev}'`);
+  if (rev === '' || rev.includes('..') || rev.startsWith('/'))
+    throw new UsageError(`invalid revision '${rev}'`);
   return { repo, revision: rev };
 }
 

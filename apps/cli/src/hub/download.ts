@@ -56,7 +56,11 @@ interface Response0 {
 }
 
 /** GET `url`, following redirects by hand so the `x-linked-*` headers of each hop are seen. */
-async function request(url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response0> {
+async function request(
+  url: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Response0> {
   let current = url;
   let linkedSize: number | undefined;
   let sha256: string | undefined;
@@ -67,7 +71,9 @@ async function request(url: string, headers: Record<string, string>, signal?: Ab
     } catch (error) {
       if (signal?.aborted) throw error;
       const reason = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`cannot reach ${new URL(current).origin}: ${reason?.code ?? reason?.message ?? String(error)}`);
+      throw new CliError(
+        `cannot reach ${new URL(current).origin}: ${reason?.code ?? reason?.message ?? String(error)}`,
+      );
     }
     const size = response.headers.get('x-linked-size');
     if (size && linkedSize === undefined) linkedSize = Number(size);
@@ -110,7 +116,11 @@ function rangeTotal(value: string | null): number | undefined {
  * into place when complete. Throws NotFoundError on 404, CliError on any other failure (the `.partial`
  * file is kept for the next attempt unless its content was proven wrong).
  */
-export async function downloadFile(url: string, dest: string, o: DownloadOptions = {}): Promise<DownloadResult> {
+export async function downloadFile(
+  url: string,
+  dest: string,
+  o: DownloadOptions = {},
+): Promise<DownloadResult> {
   const partial = `${dest}.partial`;
   await mkdir(dirname(dest), { recursive: true });
   const retries = o.retries ?? 3;
@@ -200,13 +210,17 @@ async function finish(
   const file = dest.split(/[\\/]/).pop()!;
   if (expected !== undefined && size !== expected) {
     await rm(partial, { force: true });
-    throw new CliError(`${file}: got ${size} bytes, expected ${expected}; the partial file was removed, try again`);
+    throw new CliError(
+      `${file}: got ${size} bytes, expected ${expected}; the partial file was removed, try again`,
+    );
   }
   if (sha256) {
     const actual = await sha256File(partial);
     if (actual !== sha256) {
       await rm(partial, { force: true });
-      throw new CliError(`${file}: sha256 mismatch (expected ${sha256}, got ${actual}); the download was discarded`);
+      throw new CliError(
+        `${file}: sha256 mismatch (expected ${sha256}, got ${actual}); the download was discarded`,
+      );
     }
   }
   await rename(partial, dest);

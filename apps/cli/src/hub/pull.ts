@@ -60,7 +60,13 @@ export async function pullModel(ref: RepoRef, o: PullOptions = {}): Promise<Pull
         onProgress: o.onProgress,
       });
       files.push(file);
-      o.onFile?.({ file, bytes: result.bytes, cached: false, resumed: result.resumed, sha256: result.sha256 });
+      o.onFile?.({
+        file,
+        bytes: result.bytes,
+        cached: false,
+        resumed: result.resumed,
+        sha256: result.sha256,
+      });
       return true;
     } catch (error) {
       if (error instanceof NotFoundError) return false;
