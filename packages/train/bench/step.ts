@@ -1,8 +1,9 @@
 // Training throughput: median time of one optimizer step (forward + backward + clip + AdamW) for a
-// GPT-2 size, on the JS reference backend (and the WASM backend when @llmf/runtime-wasm provides one).
+// GPT-2 size, on the JS reference backend (`js`) or the WASM SIMD backend of @llmf/runtime-wasm (`wasm`).
 // Run: pnpm --filter @llmf/train bench [-- C L H V T B]
+
+import { selectBackend } from '@llmf/runtime-wasm';
 import { type Backend, createReferenceBackend } from '@llmf/tensor';
-import { createWasmBackend } from '../../runtime-wasm/src/wasm/index';
 import { AdamW, clipGradNorm, Gpt2Model, initParams, namedParams, Rng } from '../src/index';
 
 const args = process.argv.slice(2);
@@ -11,10 +12,7 @@ const [C, L, H, V, T, B, threads] = (
   args.length > 1 ? args.slice(1) : ['128', '4', '4', '2048', '128', '8', '1']
 ).map(Number);
 const config = { vocabSize: V, nPositions: T, nEmbd: C, nLayer: L, nHead: H };
-const backend: Backend =
-  which === 'wasm'
-    ? await createWasmBackend({ threads, memoryBytes: 512 * 2 ** 20 })
-    : createReferenceBackend();
+const backend: Backend = which === 'wasm' ? await selectBackend('wasm', threads) : createReferenceBackend();
 const model = new Gpt2Model(config, backend, B);
 initParams(model.params, config, new Rng(1));
 const named = namedParams(model.params);

@@ -11,7 +11,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer, trainBPE } from '@llmf/tokenizer';
-import { createWasmBackend } from '../../runtime-wasm/src/wasm/index';
 import {
   checkpointFiles,
   type Gpt2Config,
@@ -59,7 +58,6 @@ const config: Gpt2Config = {
   nHead: 4,
   eosTokenId: vocabSize - 1,
 };
-const backend = await createWasmBackend({ threads, memoryBytes: 256 * 2 ** 20 });
 const controller = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
@@ -88,7 +86,8 @@ const result = await train({
   checkpointDir: runDir,
   checkpointEvery: 100,
   seed,
-  backend,
+  backend: 'wasm',
+  threads,
   signal: controller.signal,
   onStep: (p) => {
     if (p.step % 10 === 0 || p.step === 1) {

@@ -2,7 +2,8 @@
 // rate; every evalEvery steps the validation loss, every checkpointEvery steps (and on abort, and at the
 // end) a resumable checkpoint.
 
-import { type Backend, createReferenceBackend, LlmfError } from '@llmf/tensor';
+import { selectBackend } from '@llmf/runtime-wasm';
+import { type Backend, LlmfError } from '@llmf/tensor';
 import { AdamW } from './adamw';
 import {
   type CheckpointFiles,
@@ -87,8 +88,13 @@ export interface TrainOptions {
   checkpointEvery?: number;
   /** Seeds weight init and batch sampling (default 1337). */
   seed?: number;
-  /** Where the matrix products run (default: the JS reference backend of @llmf/tensor). */
-  backend?: Backend;
+  /**
+   * Where the matrix products and attention run: 'wasm' (default: @llmf/runtime-wasm's SIMD kernels),
+   * 'js' (the reference kernels of @llmf/tensor), or a Backend you made.
+   */
+  backend?: Backend | 'wasm' | 'js';
+  /** Worker threads for the 'wasm' backend (default 1). */
+  threads?: number;
   /** Stops the run after the current step; a checkpoint is saved first when checkpointDir is set. */
   signal?: AbortSignal;
   onStep?(p: TrainProgress): void;
@@ -119,7 +125,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
  *   steps: 100, onStep: (p) => console.log(p.step, p.loss) });
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
-  const backend = o.backend ?? createReferenceBackend();
+  const backend =
+    typeof o.backend === 'object' ? o.backend : await selectBackend(o.backend ?? 'wasm', o.threads ?? 1);
   const resumed = o.resumeFrom ? await loadCheckpoint(o.resumeFrom) : undefined;
   const config = resumed?.config ?? o.config;
   if (!config)
