@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { type Dirent, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +30,10 @@ const HF_VOCAB = 30_000;
 let corpusFileCount = 0;
 
 interface Sample {
+  /** wall-clock seconds of the training call */
   seconds: number;
+  /** CPU seconds (user + system, all threads of the process) spent in it: steadier on a busy machine */
+  cpu: number;
   vocab: number;
 }
 
@@ -55,7 +58,12 @@ async function main(): Promise<void> {
     `corpus: ${corpusFileCount} text files (npm package docs, Debian docs), ${fullMB.toFixed(1)} MB`,
   );
   if (fullMB < 6) console.log('warning: less than 6 MB of text found; the 6 MB row uses all of it');
-  console.log(`runs per cell: ${runs} (median), each in a fresh process; RAYON_NUM_THREADS=1 for HF\n`);
+  console.log(`runs per cell: ${runs} (median), each in a fresh process; RAYON_NUM_THREADS=1 for HF`);
+  console.log(
+    `load average before: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores\n`,
+  );
 
   const rows: {
     corpusMB: number;
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
     ours: Sample;
     hf: Sample | null;
     ratio: number | null;
+    cpuRatio: number | null;
   }[] = [];
   const cells: [number, number, boolean][] = [
     [1, HF_VOCAB, true],
@@ -72,7 +81,9 @@ async function main(): Promise<void> {
     [6, 5_000, false],
     [6, 10_000, false],
   ];
-  console.log('corpus  vocab    trainBPE s   HF Rust s   ratio (ours/HF)   vocab reached (ours / HF)');
+  console.log(
+    'corpus  vocab   | wall s: trainBPE   HF   ratio | CPU s: trainBPE   HF   ratio | vocab reached (ours / HF)',
+  );
   for (const [mb, vocabSize, withHf] of cells) {
     const file = files.get(mb)!;
     // ours and HF alternate, so load from other processes on the machine hits both alike
@@ -85,11 +96,14 @@ async function main(): Promise<void> {
     const ours = median(ourSamples);
     const hf = withHf ? median(hfSamples) : null;
     const ratio = hf === null ? null : ours.seconds / hf.seconds;
-    rows.push({ corpusMB: mb, vocabSize, ours, hf, ratio });
+    const cpuRatio = hf === null ? null : ours.cpu / hf.cpu;
+    rows.push({ corpusMB: mb, vocabSize, ours, hf, ratio, cpuRatio });
+    const cell = (x: number | null | undefined, width: number) =>
+      (x === null || x === undefined ? '—' : x.toFixed(2)).padStart(width);
     console.log(
-      `${`${mb} MB`.padEnd(8)}${String(vocabSize).padEnd(9)}${ours.seconds.toFixed(2).padStart(10)}` +
-        `${(hf === null ? '—' : hf.seconds.toFixed(2)).padStart(12)}${(ratio === null ? '—' : ratio.toFixed(2)).padStart(18)}` +
-        `   ${ours.vocab} / ${hf === null ? '—' : hf.vocab}`,
+      `${`${mb} MB`.padEnd(8)}${String(vocabSize).padEnd(8)}|${cell(ours.seconds, 17)}${cell(hf?.seconds, 6)}` +
+        `${cell(ratio, 8)} |${cell(ours.cpu, 16)}${cell(hf?.cpu, 6)}${cell(cpuRatio, 8)} | ` +
+        `${ours.vocab} / ${hf === null ? '—' : hf.vocab}`,
     );
   }
   const check = await verify(readFileSync(files.get(6)!, 'utf8'), HF_VOCAB);
@@ -104,12 +118,16 @@ async function main(): Promise<void> {
       check,
       peer: '@anush008/tokenizers 0.6.0 (HF tokenizers 0.22 BpeTrainer), RAYON_NUM_THREADS=1',
       runs,
+      load_average: loadavg().map(round),
       results: rows.map((r) => ({
         corpus_mb: r.corpusMB,
         vocab_size: r.vocabSize,
         trainbpe_s: round(r.ours.seconds),
         hf_s: r.hf === null ? null : round(r.hf.seconds),
         ratio: r.ratio === null ? null : round(r.ratio),
+        trainbpe_cpu_s: round(r.ours.cpu),
+        hf_cpu_s: r.hf === null ? null : round(r.hf.cpu),
+        cpu_ratio: r.cpuRatio === null ? null : round(r.cpuRatio),
       })),
     }),
   );
@@ -180,10 +198,11 @@ async function worker(kind: string, file: string, vocabSize: number): Promise<vo
   if (kind === 'ours') {
     const { trainBPE } = await import('../src/index');
     const text = readFileSync(file, 'utf8');
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const tok = trainBPE(text, { vocabSize });
     const seconds = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ seconds, vocab: tok.vocabSize }));
+    console.log(JSON.stringify({ seconds, cpu: cpuSeconds(c0), vocab: tok.vocabSize }));
   } else {
     const hf = createRequire(import.meta.url)(
       '@anush008/tokenizers',
@@ -191,10 +210,11 @@ async function worker(kind: string, file: string, vocabSize: number): Promise<vo
     const tokenizer = new hf.Tokenizer(hf.BPE.empty());
     // ByteLevel(add_prefix_space = false, use_regex = true): GPT-2's regex, as trainBPE's byte level
     tokenizer.setPreTokenizer(hf.byteLevelPreTokenizer(false, true));
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     tokenizer.train([file]);
     const seconds = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ seconds, vocab: tokenizer.getVocabSize(true) }));
+    console.log(JSON.stringify({ seconds, cpu: cpuSeconds(c0), vocab: tokenizer.getVocabSize(true) }));
   }
 }
 
@@ -252,9 +272,19 @@ function cutAtLine(text: string, bytes: number): string {
   return buffer.subarray(0, end + 1).toString('utf8');
 }
 
+/** Per field median of the samples. */
 function median(samples: Sample[]): Sample {
-  const sorted = [...samples].sort((a, b) => a.seconds - b.seconds);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return {
+    seconds: mid(samples.map((s) => s.seconds)),
+    cpu: mid(samples.map((s) => s.cpu)),
+    vocab: mid(samples.map((s) => s.vocab)),
+  };
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
 }
 
 function round(x: number): number {
