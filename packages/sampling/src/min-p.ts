@@ -11,6 +11,11 @@ import { renormalize } from './renormalize';
 export function minP(probs: ArrayLike<number>, p: number): Float32Array {
   checkProbs('minP', probs);
   checkMinP('minP', p);
+  return minPUnchecked(probs, p);
+}
+
+/** @internal — minP without the argument checks. */
+export function minPUnchecked(probs: ArrayLike<number>, p: number): Float32Array {
   let max = 0;
   for (let i = 0; i < probs.length; i++) if (probs[i] > max) max = probs[i];
   const threshold = p * max;

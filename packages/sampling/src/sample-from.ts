@@ -12,6 +12,11 @@ import { checkCoin, checkProbs } from './check';
 export function sampleFrom(probs: ArrayLike<number>, coin: number): number {
   checkProbs('sampleFrom', probs);
   checkCoin('sampleFrom', coin);
+  return sampleFromUnchecked(probs, coin);
+}
+
+/** @internal — sampleFrom without the argument checks. */
+export function sampleFromUnchecked(probs: ArrayLike<number>, coin: number): number {
   const n = probs.length;
   let total = 0;
   for (let i = 0; i < n; i++) total += probs[i];

@@ -10,13 +10,13 @@ import {
   readIds,
 } from './check';
 import { LlmfError } from './errors';
-import { minP } from './min-p';
+import { minPUnchecked } from './min-p';
 import { applyRepetitionPenalty } from './repetition-penalty';
 import { createRng, type Rng } from './rng';
-import { sampleFrom } from './sample-from';
-import { argmax, softmax } from './softmax';
-import { topK } from './top-k';
-import { topP } from './top-p';
+import { sampleFromUnchecked } from './sample-from';
+import { argmax, softmaxUnchecked } from './softmax';
+import { topKUnchecked } from './top-k';
+import { topPUnchecked } from './top-p';
 
 /** How to turn logits into a token. Every field is optional; the defaults sample from softmax(logits). */
 export interface SampleOptions {
@@ -68,10 +68,11 @@ export function sample(logits: ArrayLike<number>, o: SampleOptions = {}): number
       ? applyRepetitionPenalty(logits, previousIds, repetitionPenalty)
       : logits;
   if (temperature === 0) return argmax(penalised);
-  let probs = softmax(penalised, temperature);
-  if (o.topK !== undefined) probs = topK(probs, o.topK);
-  if (o.topP !== undefined && o.topP < 1) probs = topP(probs, o.topP);
-  if (o.minP !== undefined && o.minP > 0) probs = minP(probs, o.minP);
+  // the same steps as softmax → topK → topP → minP → sampleFrom, without re-checking what was checked above
+  let probs = softmaxUnchecked(penalised, temperature);
+  if (o.topK !== undefined && o.topK < probs.length) probs = topKUnchecked(probs, o.topK);
+  if (o.topP !== undefined && o.topP < 1) probs = topPUnchecked(probs, o.topP);
+  if (o.minP !== undefined && o.minP > 0) probs = minPUnchecked(probs, o.minP);
   const coin = rng ? rng.next() : Math.random();
-  return sampleFrom(probs, coin);
+  return sampleFromUnchecked(probs, coin);
 }

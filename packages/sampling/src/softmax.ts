@@ -40,6 +40,11 @@ export function argmax(xs: ArrayLike<number>): number {
 export function softmax(logits: ArrayLike<number>, temperature = 1): Float32Array {
   checkLogits('softmax', logits);
   checkTemperature('softmax', temperature);
+  return softmaxUnchecked(logits, temperature);
+}
+
+/** @internal — softmax without the argument checks (sample() checks once, up front). */
+export function softmaxUnchecked(logits: ArrayLike<number>, temperature: number): Float32Array {
   const n = logits.length;
   const out = new Float32Array(n);
   if (temperature === 0) {
@@ -48,15 +53,15 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float32Arra
   }
   // find max value (for numerical stability): e^((x − max)/T) ≤ 1
   const max = logits[argmax(logits)];
-  const exps = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const e = Math.exp((logits[i] - max) / temperature);
-    exps[i] = e;
-    sum += e;
+    out[i] = e;
+    sum += e; // summed in float64 from the unrounded terms
   }
   // sum ≥ 1: the max term contributes e^0
-  for (let i = 0; i < n; i++) out[i] = exps[i] / sum;
+  const inverse = 1 / sum;
+  for (let i = 0; i < n; i++) out[i] *= inverse;
   return out;
 }
 

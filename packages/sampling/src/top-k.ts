@@ -1,7 +1,7 @@
 // Top-k: keep the k most probable tokens, zero the rest, renormalise. [V] → [V].
 
 import { checkProbs, checkTopK } from './check';
-import { renormalize } from './renormalize';
+import { topIndices } from './top-indices';
 
 /**
  * Keeps the `k` most probable tokens and renormalises them to sum 1; every other entry becomes 0.
@@ -12,22 +12,15 @@ import { renormalize } from './renormalize';
 export function topK(probs: ArrayLike<number>, k: number): Float32Array {
   checkProbs('topK', probs);
   checkTopK('topK', k);
-  const n = probs.length;
-  if (k >= n) return renormalize(probs, () => true);
-  // the k-th largest value: sort a float64 copy ascending (exact for float32 or float64 inputs)
-  const sorted = Float64Array.from(probs).sort();
-  const kth = sorted[n - k];
-  // values strictly above kth are all kept; ties at kth fill the remaining slots from the lowest index up
-  let above = 0;
-  for (let i = 0; i < n; i++) if (probs[i] > kth) above++;
-  const keep = new Uint8Array(n);
-  let tiesLeft = k - above;
-  for (let i = 0; i < n; i++) {
-    if (probs[i] > kth) keep[i] = 1;
-    else if (probs[i] === kth && tiesLeft > 0) {
-      keep[i] = 1;
-      tiesLeft--;
-    }
-  }
-  return renormalize(probs, (i) => keep[i] === 1);
+  return topKUnchecked(probs, k);
+}
+
+/** @internal — topK without the argument checks. */
+export function topKUnchecked(probs: ArrayLike<number>, k: number): Float32Array {
+  const kept = topIndices(probs, k);
+  let sum = 0;
+  for (const i of kept) sum += probs[i];
+  const out = new Float32Array(probs.length);
+  for (const i of kept) out[i] = probs[i] / sum;
+  return out;
 }

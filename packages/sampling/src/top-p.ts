@@ -2,6 +2,7 @@
 
 import { checkProbs, checkTopP } from './check';
 import { renormalize } from './renormalize';
+import { topIndices } from './top-indices';
 
 /**
  * Keeps the smallest set of tokens whose cumulative probability reaches `p` — the token whose probability
@@ -14,25 +15,28 @@ import { renormalize } from './renormalize';
 export function topP(probs: ArrayLike<number>, p: number): Float32Array {
   checkProbs('topP', probs);
   checkTopP('topP', p);
+  return topPUnchecked(probs, p);
+}
+
+/** @internal — topP without the argument checks. */
+export function topPUnchecked(probs: ArrayLike<number>, p: number): Float32Array {
   const n = probs.length;
   if (p === 1) return renormalize(probs, () => true);
   let total = 0;
   for (let i = 0; i < n; i++) total += probs[i];
   const threshold = p * total;
-  // Tokens below total·(1 − p)/(n − 1) can never be in the nucleus (as in llama2.c): together they hold less
-  // than total·(1 − p), so the tokens above reach p first. Halving the bound leaves room for rounding.
-  // Skipping them keeps the sort small for a 50k vocabulary.
-  const cutoff = n > 1 ? (total * (1 - p)) / (n - 1) / 2 : 0;
-  const candidates: number[] = [];
-  for (let i = 0; i < n; i++) if (probs[i] >= cutoff && probs[i] > 0) candidates.push(i);
-  // most probable first; ties by lowest index
-  candidates.sort((a, b) => probs[b] - probs[a] || a - b);
-  const keep = new Uint8Array(n);
-  let cumulative = 0;
-  for (const i of candidates) {
-    keep[i] = 1;
-    cumulative += probs[i];
-    if (cumulative >= threshold) break;
+  // The nucleus is usually small: look at the m most probable tokens, and only if they do not reach p,
+  // at 4× more (the last round, m ≥ V, sees every token).
+  for (let m = 64; ; m *= 4) {
+    const order = topIndices(probs, m);
+    let cumulative = 0;
+    for (let j = 0; j < order.length; j++) {
+      cumulative += probs[order[j]];
+      if (cumulative >= threshold || j === n - 1) {
+        const keep = new Uint8Array(n);
+        for (let q = 0; q <= j; q++) keep[order[q]] = 1;
+        return renormalize(probs, (i) => keep[i] === 1 && probs[i] > 0);
+      }
+    }
   }
-  return renormalize(probs, (i) => keep[i] === 1);
 }

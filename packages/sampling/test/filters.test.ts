@@ -18,6 +18,12 @@ const probsArb = fc
   .filter((ws) => sum(ws) > 0)
   .map(normalise);
 
+// long vectors with many ties, so top-p's search has to widen past its first 64 candidates
+const longProbsArb = fc
+  .array(fc.integer({ min: 0, max: 3 }), { minLength: 100, maxLength: 700 })
+  .filter((ws) => sum(ws) > 0)
+  .map(normalise);
+
 /** The kept entries are the original ones scaled by one common factor (renormalised), summing to 1. */
 function expectRenormalised(original: number[], out: Float32Array) {
   const keptOriginal = original.filter((_, i) => out[i] > 0).reduce((a, b) => a + b, 0);
@@ -28,7 +34,7 @@ function expectRenormalised(original: number[], out: Float32Array) {
 }
 
 describe('topK', () => {
-  test.prop([probsArb, fc.integer({ min: 1, max: 50 })], { numRuns: 200 })(
+  test.prop([fc.oneof(probsArb, longProbsArb), fc.integer({ min: 1, max: 300 })], { numRuns: 200 })(
     'keeps exactly min(k, nonzeros) entries: every kept one ≥ every dropped one, ties to the lowest index',
     (probs, k) => {
       const out = topK(probs, k);
@@ -56,7 +62,9 @@ describe('topK', () => {
 });
 
 describe('topP', () => {
-  test.prop([probsArb, fc.double({ min: 0.01, max: 1, noNaN: true })], { numRuns: 200 })(
+  test.prop([fc.oneof(probsArb, longProbsArb), fc.double({ min: 0.01, max: 1, noNaN: true })], {
+    numRuns: 200,
+  })(
     'keeps the smallest most-probable set reaching p (dropping its least probable member falls below p)',
     (probs, p) => {
       const out = topP(probs, p);
@@ -69,8 +77,11 @@ describe('topP', () => {
       // ... and is minimal: without its least probable member it would not (unless float noise at p = mass)
       if (p < 1) expect(mass - smallest).toBeLessThan(p + 1e-9);
       // it is a prefix of the sorted order: no dropped token is more probable than a kept one
+      // ... and ties at the cut are taken in index order
+      const lastTied = Math.max(...kept.filter((i) => probs[i] === smallest));
       for (let j = 0; j < probs.length; j++) {
         if (out[j] === 0) expect(probs[j]).toBeLessThanOrEqual(smallest);
+        if (out[j] === 0 && probs[j] === smallest) expect(j).toBeGreaterThan(lastTied);
       }
     },
   );
