@@ -1,12 +1,12 @@
 // The tiktoken-style model: token bytes → rank, rank = id, merged by `mergeByRank`.
 
 import { mergeByRank } from './bpe';
-import { isAscii, utf8Key } from './bytes';
+import { utf8Key } from './bytes';
 
-/** Pieces longer than this (UTF-16 units) are not cached: they are rare and would bloat the cache. */
+/** Pieces longer than this (UTF-16 units) are not cached: they are rare and would bloat the caches. */
 const MAX_CACHED_PIECE = 64;
-/** The piece cache is cleared when it grows past this many entries (a cheap bounded cache). */
-const MAX_CACHE_ENTRIES = 100_000;
+/** A piece cache is cleared when it grows past this many entries (a cheap bounded cache). */
+const MAX_CACHE_ENTRIES = 200_000;
 
 /** What every model gives the Tokenizer: piece → ids, and the token bytes for display. */
 export interface TokenizerModel {
@@ -30,7 +30,11 @@ export class RankModel implements TokenizerModel {
   readonly ranks: Map<string, number>;
   readonly charLevel: boolean;
   readonly spaceMarker: string | undefined;
-  private cache = new Map<string, number[]>();
+  // piece text → its one id / its ids. Filled on first sight of a piece, so the hot path is one Map
+  // lookup keyed by the piece itself (no UTF-8 conversion). Keyed by the exact JS string, so a piece with
+  // a lone surrogate caches its own (U+FFFD) result and never aliases a well-formed piece.
+  private single = new Map<string, number>();
+  private multi = new Map<string, number[]>();
 
   /** @param ranks token bytes (latin1 key) → rank (= id) */
   constructor(ranks: Map<string, number>, o: RankModelOptions) {
@@ -42,31 +46,33 @@ export class RankModel implements TokenizerModel {
   }
 
   encodePiece(piece: string, out: number[]): void {
-    // whole-piece lookup first: most pieces of real text are one token
-    if (this.spaceMarker === undefined && isAscii(piece)) {
-      const id = this.ranks.get(piece);
-      if (id !== undefined) {
-        out.push(id);
-        return;
-      }
+    const id = this.single.get(piece);
+    if (id !== undefined) {
+      out.push(id);
+      return;
     }
-    const cached = this.cache.get(piece);
+    const cached = this.multi.get(piece);
     if (cached !== undefined) {
       for (let i = 0; i < cached.length; i++) out.push(cached[i]!);
       return;
     }
     const text = this.spaceMarker === undefined ? piece : piece.replaceAll(' ', this.spaceMarker);
     const key = utf8Key(text);
+    // whole-piece lookup first: most pieces of real text are one token
     const whole = this.ranks.get(key);
     if (whole !== undefined) {
+      if (piece.length <= MAX_CACHED_PIECE) {
+        if (this.single.size >= MAX_CACHE_ENTRIES) this.single.clear();
+        this.single.set(piece, whole);
+      }
       out.push(whole);
       return;
     }
     const ids: number[] = [];
     mergeByRank(this.ranks, key, this.charLevel, ids);
     if (piece.length <= MAX_CACHED_PIECE) {
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.clear();
-      this.cache.set(piece, ids);
+      if (this.multi.size >= MAX_CACHE_ENTRIES) this.multi.clear();
+      this.multi.set(piece, ids);
     }
     for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
   }

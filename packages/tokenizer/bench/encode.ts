@@ -1,0 +1,74 @@
+// Encoding throughput: @llmf/tokenizer vs gpt-tokenizer, js-tiktoken and tiktoken (WASM) on the same text,
+// in one run. Prints a table (median MB/s of several runs, ratio to the fastest peer) and one JSON line.
+// Run: pnpm --filter @llmf/tokenizer bench
+import { encode as gptCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { encode as gptO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { encode as gptR50k } from 'gpt-tokenizer/encoding/r50k_base';
+import { Tiktoken as JsTiktoken } from 'js-tiktoken/lite';
+import jsCl100k from 'js-tiktoken/ranks/cl100k_base';
+import jsO200k from 'js-tiktoken/ranks/o200k_base';
+import jsR50k from 'js-tiktoken/ranks/r50k_base';
+import { get_encoding } from 'tiktoken';
+import { type EncodingName, getEncoding } from '../src/index';
+import { benchText } from './bench-text';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const text = benchText();
+const megabytes = new TextEncoder().encode(text).length / 1e6;
+const names: EncodingName[] = ['cl100k_base', 'o200k_base', 'r50k_base'];
+
+type Encoder = (s: string) => ArrayLike<number>;
+async function encoders(name: EncodingName): Promise<Record<string, Encoder>> {
+  const ours = await getEncoding(name);
+  const wasm = get_encoding(name);
+  const jsRanks = { cl100k_base: jsCl100k, o200k_base: jsO200k, r50k_base: jsR50k }[name as 'cl100k_base'];
+  const js = new JsTiktoken(jsRanks);
+  const gpt = { cl100k_base: gptCl100k, o200k_base: gptO200k, r50k_base: gptR50k }[name as 'cl100k_base'];
+  return {
+    '@llmf/tokenizer': (s) => ours.encode(s),
+    tiktoken: (s) => wasm.encode(s),
+    'js-tiktoken': (s) => js.encode(s),
+    'gpt-tokenizer': (s) => gpt(s),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const results: Record<string, Record<string, number>> = {};
+console.log(
+  `text: ${megabytes.toFixed(2)} MB (UTF-8), ${text.length} UTF-16 units; median of ${RUNS} runs\n`,
+);
+for (const name of names) {
+  const all = await encoders(name);
+  const reference = Array.from(all.tiktoken!(text));
+  results[name] = {};
+  for (const [label, encode] of Object.entries(all)) {
+    const ids = encode(text); // warm-up (and correctness check)
+    const same = ids.length === reference.length && reference.every((id, i) => ids[i] === id);
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const start = performance.now();
+      encode(text);
+      times.push(performance.now() - start);
+    }
+    results[name]![label] = megabytes / (median(times) / 1000);
+    if (!same) console.log(`  ! ${label} disagrees with tiktoken on ${name}`);
+  }
+  const fastestPeer = Math.max(
+    ...Object.entries(results[name]!)
+      .filter(([l]) => l !== '@llmf/tokenizer')
+      .map(([, v]) => v),
+  );
+  console.log(name);
+  for (const [label, mbs] of Object.entries(results[name]!)) {
+    console.log(
+      `  ${label.padEnd(18)} ${mbs.toFixed(2).padStart(7)} MB/s  ${(mbs / fastestPeer).toFixed(2)}× fastest peer`,
+    );
+  }
+}
+console.log(
+  JSON.stringify({ bench: 'encode', megabytes: Number(megabytes.toFixed(3)), runs: RUNS, mb_per_s: results }),
+);
