@@ -34,9 +34,26 @@ const usage = (argv: string[]) => {
 
 describe('parseCommandLine', () => {
   test('long, short, = and space forms; camelCase keys; repeatable options collect', () => {
-    const r = parse('hello', '-n', '5', '--temperature=0.5', '--stop', 'a', '--stop=b', '--json', '--backend', 'js');
+    const r = parse(
+      'hello',
+      '-n',
+      '5',
+      '--temperature=0.5',
+      '--stop',
+      'a',
+      '--stop=b',
+      '--json',
+      '--backend',
+      'js',
+    );
     expect(r.positionals).toEqual(['hello']);
-    expect(r.options).toEqual({ maxTokens: 5, temperature: 0.5, stop: ['a', 'b'], json: true, backend: 'js' });
+    expect(r.options).toEqual({
+      maxTokens: 5,
+      temperature: 0.5,
+      stop: ['a', 'b'],
+      json: true,
+      backend: 'js',
+    });
   });
 
   test('`-` is a positional (stdin) and `--` ends the options', () => {

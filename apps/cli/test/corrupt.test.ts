@@ -9,7 +9,8 @@ import { defaultModelDir, runCli } from './run-cli';
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'llmf-corrupt-'));
-  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(defaultModelDir, f), join(dir, f));
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
+    copyFileSync(join(defaultModelDir, f), join(dir, f));
   // a truncated header: the 8-byte length claims far more JSON than the file holds
   const bytes = Buffer.alloc(64);
   bytes.writeBigUInt64LE(1000n, 0);

@@ -16,7 +16,13 @@ describe('llmf explain', () => {
   test('shows the five steps with the tokens, ids and top logits of the reference', async () => {
     const r = await runCli(['explain', ref.prompt, '--seed', '3']);
     expect(r.code).toBe(0);
-    for (const step of ['Step 1: TOKENIZE', 'Step 2: EMBED', 'Step 3: TRANSFORMER × 2 layers', 'Step 4: PROJECT TO VOCABULARY', 'Step 5: SAMPLE']) {
+    for (const step of [
+      'Step 1: TOKENIZE',
+      'Step 2: EMBED',
+      'Step 3: TRANSFORMER × 2 layers',
+      'Step 4: PROJECT TO VOCABULARY',
+      'Step 5: SAMPLE',
+    ]) {
       expect(r.stdout).toContain(step);
     }
     expect(r.stdout).toContain(`IDs: [${ref.prompt_ids.join(', ')}]`);
@@ -25,7 +31,17 @@ describe('llmf explain', () => {
   });
 
   test('--json: embeddings are rows of the checkpoint, logits match the reference, attention rows sum to 1', async () => {
-    const r = await runCli(['explain', ref.prompt, '--json', '--temperature', '0', '--dims', '3', '--top', '5']);
+    const r = await runCli([
+      'explain',
+      ref.prompt,
+      '--json',
+      '--temperature',
+      '0',
+      '--dims',
+      '3',
+      '--top',
+      '5',
+    ]);
     expect(r.code).toBe(0);
     const trace = JSON.parse(r.stdout);
     expect(trace.tokens.map((t: { id: number }) => t.id)).toEqual(ref.prompt_ids);
@@ -55,7 +71,9 @@ describe('llmf explain', () => {
   test('the token it draws is the first token generate samples with the same seed and settings', async () => {
     const settings = ['--temperature', '1.5', '--top-k', '50', '--top-p', '0.9', '--seed', '99'];
     const explained = JSON.parse((await runCli(['explain', 'The cat sat', '--json', ...settings])).stdout);
-    const generated = JSON.parse((await runCli(['generate', 'The cat sat', '-n', '1', '--json', ...settings])).stdout);
+    const generated = JSON.parse(
+      (await runCli(['generate', 'The cat sat', '-n', '1', '--json', ...settings])).stdout,
+    );
     expect(explained.chosen.id).toBe(generated.ids[0]);
     // after top-k and top-p, the kept probabilities are renormalised
     const kept = explained.candidates.filter((c: { pTopP: number }) => c.pTopP > 0);

@@ -75,7 +75,9 @@ describe('llmf generate', () => {
 
   test('--stop ends the text before the stop string', async () => {
     const ref = expected('gpt2-tiny');
-    const full = JSON.parse((await runCli(['generate', ref.prompt, '-t', '0', '-n', '12', '--json'])).stdout) as {
+    const full = JSON.parse(
+      (await runCli(['generate', ref.prompt, '-t', '0', '-n', '12', '--json'])).stdout,
+    ) as {
       text: string;
     };
     const cut = full.text.slice(0, 8).trimEnd();
@@ -94,10 +96,18 @@ describe('llmf generate', () => {
       [['generate', 'x', '--max-tokens', '0'], 2, /--max-tokens must be ≥ 1/],
       [['generate', 'x', '--backend', 'gpu'], 2, /--backend must be one of wasm, js/],
       [['generate', 'x', '--frobnicate'], 2, /unknown option '--frobnicate'/],
-      [['generate', 'x', '--model', '/nonexistent/model'], 1, /model folder '\/nonexistent\/model' does not exist/],
+      [
+        ['generate', 'x', '--model', '/nonexistent/model'],
+        1,
+        /model folder '\/nonexistent\/model' does not exist/,
+      ],
       [['generate', 'x', '--model', fixturesDir], 1, /is not a model folder: it has no config\.json/],
       [['generate', 'x', '--model', 'someone/not-pulled'], 1, /run 'llmf pull someone\/not-pulled' first/],
-      [['generate', 'word '.repeat(200)], 1, /the prompt is \d+ tokens but the model's context is 128; shorten it/],
+      [
+        ['generate', 'word '.repeat(200)],
+        1,
+        /the prompt is \d+ tokens but the model's context is 128; shorten it/,
+      ],
       [['generate', ''], 2, /the prompt is empty/],
       [['bogus'], 2, /unknown command 'bogus'/],
     ];

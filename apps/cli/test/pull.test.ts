@@ -47,6 +47,13 @@ describe('llmf pull', () => {
     expect(paths).toContain(`/${repo}/resolve/main/model.safetensors.index.json`);
     expect(paths).not.toContain(`/${repo}/resolve/main/vocab.json`);
     expect(existsSync(stored('model.safetensors.partial'))).toBe(false);
+    // --model accepts the pulled repo id
+    const ref = JSON.parse(readFileSync(join(source, 'expected.json'), 'utf8'));
+    const g = await runCli(['generate', ref.prompt, '--model', repo, '-t', '0', '-n', '12', '--json'], {
+      env: env(),
+    });
+    expect(g.code).toBe(0);
+    expect(JSON.parse(g.stdout).ids).toEqual(ref.greedy_ids);
   });
 
   test('a transfer cut off mid-file is resumed with a Range request and ends byte-identical', async () => {

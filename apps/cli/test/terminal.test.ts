@@ -48,7 +48,11 @@ describe('progress', () => {
     bar.done();
     expect(written).toEqual([]);
     const ttyWritten: string[] = [];
-    const ttyBar = new ProgressBar({ isTTY: true, columns: 80, write: (s) => ttyWritten.push(String(s)) > 0 }, 'x', 10);
+    const ttyBar = new ProgressBar(
+      { isTTY: true, columns: 80, write: (s) => ttyWritten.push(String(s)) > 0 },
+      'x',
+      10,
+    );
     ttyBar.update(10);
     ttyBar.done();
     expect(ttyWritten[0]).toContain('x [');

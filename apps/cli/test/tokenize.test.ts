@@ -19,20 +19,23 @@ describe('llmf tokenize', () => {
     expect(r.stdout).not.toContain('\x1b[');
   });
 
-  test.each(['cl100k_base', 'o200k_base'] as const)('--encoding %s gives the ids tiktoken gives', async (name) => {
-    const text = 'The cat sat on the mat. strawberry 123 + 456 GPT\n\tindentation ünïcödé 😉';
-    const r = await runCli(['tokenize', '-', '--encoding', name, '--json'], { input: `${text}\n` });
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
-    const enc = get_encoding(name);
-    try {
-      expect(out.ids).toEqual(Array.from(enc.encode(text)));
-    } finally {
-      enc.free();
-    }
-    expect(out.count).toBe(out.ids.length);
-    expect(out.tokens.map((t: { id: number }) => t.id)).toEqual(out.ids);
-  });
+  test.each(['cl100k_base', 'o200k_base'] as const)(
+    '--encoding %s gives the ids tiktoken gives',
+    async (name) => {
+      const text = 'The cat sat on the mat. strawberry 123 + 456 GPT\n\tindentation ünïcödé 😉';
+      const r = await runCli(['tokenize', '-', '--encoding', name, '--json'], { input: `${text}\n` });
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      const enc = get_encoding(name);
+      try {
+        expect(out.ids).toEqual(Array.from(enc.encode(text)));
+      } finally {
+        enc.free();
+      }
+      expect(out.count).toBe(out.ids.length);
+      expect(out.tokens.map((t: { id: number }) => t.id)).toEqual(out.ids);
+    },
+  );
 
   test('colour only when asked for (FORCE_COLOR), never with NO_COLOR', async () => {
     const coloured = await runCli(['tokenize', 'The cat sat'], { env: { FORCE_COLOR: '1' } });

@@ -1,0 +1,69 @@
+// `llmf chat`: the conversation goes through the model's chat_template (rendered with @huggingface/jinja)
+// and each turn's reply is what `generate` gives for the rendered prompt with the same seed.
+
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { defaultModelDir, runCli } from './run-cli';
+
+const template =
+  '{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}';
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmf-chat-'));
+  for (const f of ['config.json', 'model.safetensors', 'tokenizer.json'])
+    copyFileSync(join(defaultModelDir, f), join(dir, f));
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ bos_token: '<|endoftext|>', eos_token: '<|endoftext|>', chat_template: template }),
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('llmf chat', () => {
+  test('one reply per input line, each equal to generate on the rendered conversation', async () => {
+    const sampling = ['--seed', '11', '--max-tokens', '6', '--temperature', '0.9'];
+    const r = await runCli(['chat', '--model', dir, ...sampling], { input: 'Hello there\nAnd again\n' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const replies = r.stdout.split('\n');
+    expect(replies).toHaveLength(3); // two replies and the final newline
+    const first = await runCli([
+      'generate',
+      'user: Hello there\nassistant:',
+      '--model',
+      dir,
+      ...sampling,
+      '--json',
+    ]);
+    const text1 = JSON.parse(first.stdout).text as string;
+    expect(replies[0]).toBe(text1);
+    // turn 2 re-renders the whole conversation (the reply is stored trimmed) and uses seed + 1
+    const second = await runCli([
+      'generate',
+      `user: Hello there\nassistant: ${text1.trim()}\nuser: And again\nassistant:`,
+      '--model',
+      dir,
+      ...sampling.map((v) => (v === '11' ? '12' : v)),
+      '--json',
+    ]);
+    expect(replies[1]).toBe(JSON.parse(second.stdout).text);
+  });
+
+  test('a system message and /reset', async () => {
+    const r = await runCli(['chat', '--model', dir, '--system', 'Be brief.', '--seed', '1', '-n', '3'], {
+      input: 'Hi\n/reset\nHi\n/exit\nnever read\n',
+    });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(3);
+  });
+
+  test('a model without a chat_template is refused with a hint', async () => {
+    const r = await runCli(['chat'], { input: 'hi\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no chat_template in tokenizer_config\.json .*use 'llmf generate'/);
+  });
+});
