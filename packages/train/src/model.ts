@@ -32,6 +32,7 @@ interface BlockActivations {
   ln2Rstd: Float32Array; // [N]
   fc: Float32Array; // [N, 4C]
   fcGelu: Float32Array; // [N, 4C]
+  fcTanh: Float32Array; // [N, 4C]  tanh(√(2/π)·(x + 0.044715·x³)) of fc, for the GELU backward
   fcProj: Float32Array; // [N, C]
   res3: Float32Array; // [N, C]   block output
 }
@@ -51,6 +52,7 @@ export class Gpt2Model {
   declare private readonly lnfMean: Float32Array;
   declare private readonly lnfRstd: Float32Array;
   declare private readonly logitsBuf: Float32Array;
+  declare private readonly dlogitsBuf: Float32Array;
   // gradients of activations, reused layer after layer
   declare private readonly dres: Float32Array;
   declare private readonly dC: Float32Array;
@@ -58,7 +60,9 @@ export class Gpt2Model {
   declare private readonly d4C1: Float32Array;
   declare private readonly d4C2: Float32Array;
   // what the last forward saw, for backward
-  private last: { ids: Int32Array; targets: Int32Array | undefined; B: number; T: number } | undefined;
+  private last:
+    | { ids: Int32Array; targets: Int32Array | undefined; B: number; T: number; hasGrad: boolean }
+    | undefined;
 
   /**
    * @param maxBatch the largest B a forward call will use (buffers are sized maxBatch × nPositions)
@@ -147,15 +151,16 @@ export class Gpt2Model {
       // x = x + mlp(ln_2(x)), mlp = c_proj(gelu(c_fc(·)))
       layerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, w.ln2Weight.data, w.ln2Bias.data, N, C, eps);
       gemm.conv1dForward(a.fc, a.ln2, w.fcWeight.data, w.fcBias.data, N, C, 4 * C); // [N, C] @ [C, 4C] → [N, 4C]
-      geluForward(a.fcGelu, a.fc, N * 4 * C);
+      geluForward(a.fcGelu, a.fc, N * 4 * C, a.fcTanh);
       gemm.conv1dForward(a.fcProj, a.fcGelu, w.fcProjWeight.data, w.fcProjBias.data, N, 4 * C, C); // [N, 4C] @ [4C, C]
       residualForward(a.res3, a.res2, a.fcProj, N * C);
       x = a.res3;
     }
     layerNormForward(this.lnf, this.lnfMean, this.lnfRstd, x, p.lnfWeight.data, p.lnfBias.data, N, C, eps);
     gemm.headForward(this.logitsBuf, this.lnf, p.wte.data, N, C, V); // [N, C] @ [C, V] → [N, V]
-    this.last = { ids: idArr, targets: tgt, B, T };
-    return tgt ? crossEntropy(undefined, this.logitsBuf, tgt, N, V) : Number.NaN;
+    this.last = { ids: idArr, targets: tgt, B, T, hasGrad: tgt !== undefined };
+    // with targets, ∂loss/∂logits is computed now, in the same pass as the loss (one exp per logit)
+    return tgt ? crossEntropy(this.dlogitsBuf, this.logitsBuf, tgt, N, V) : Number.NaN;
   }
 
   /** Sets every gradient to zero. */
@@ -171,24 +176,26 @@ export class Gpt2Model {
   /**
    * Fills `grads` with ∂loss/∂param for the last forward call (which must have had targets).
    * Gradients are accumulated: call zeroGrad() first unless you mean to add micro-batches.
-   * Overwrites the logits.
    */
   backward(): void {
     const last = this.last;
-    if (!last?.targets) {
-      throw new LlmfError('INVALID_ARGUMENT', 'Gpt2Model.backward: call forward(ids, B, T, targets) first');
+    if (!last?.targets || !last.hasGrad) {
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        'Gpt2Model.backward: call forward(ids, B, T, targets) first (once per backward)',
+      );
     }
+    last.hasGrad = false;
     const { vocabSize: V, nEmbd: C, nHead: H, nLayer: L } = this.config;
-    const { B, T, ids, targets } = last;
+    const { B, T, ids } = last;
     const N = B * T;
     const p = this.params;
     const g = this.grads;
     const gemm = this.gemm;
     const dres = this.dres.subarray(0, N * C);
     const dC = this.dC.subarray(0, N * C);
-    // loss → logits (in place: the logits become dlogits) → ln_f
-    const dlogits = this.logitsBuf;
-    crossEntropy(dlogits, this.logitsBuf, targets, N, V);
+    // loss → logits (dlogits came with the loss in forward) → ln_f
+    const dlogits = this.dlogitsBuf;
     dC.fill(0);
     gemm.headBackward(dC, g.wte.data, dlogits, this.lnf, p.wte.data, N, C, V);
     dres.fill(0);
@@ -224,7 +231,7 @@ export class Gpt2Model {
         C,
       );
       const dFc = this.d4C2.subarray(0, N * 4 * C).fill(0);
-      geluBackward(dFc, a.fc, dFcGelu, N * 4 * C);
+      geluBackward(dFc, a.fc, dFcGelu, N * 4 * C, a.fcTanh);
       dC.fill(0);
       gemm.conv1dBackward(dC, gw.fcWeight.data, gw.fcBias.data, dFc, a.ln2, w.fcWeight.data, N, C, 4 * C);
       layerNormBackward(
@@ -317,6 +324,7 @@ function buildLayout(
       ln2Rstd: f(N),
       fc: f(N * 4 * C),
       fcGelu: f(N * 4 * C),
+      fcTanh: f(N * 4 * C),
       fcProj: f(N * C),
       res3: f(N * C),
     });
@@ -332,6 +340,7 @@ function buildLayout(
     lnfMean: f(N),
     lnfRstd: f(N),
     logitsBuf: f(N * V),
+    dlogitsBuf: f(N * V),
     dres: f(N * C),
     dC: f(N * C),
     dC3: f(N * 3 * C),

@@ -71,6 +71,8 @@ describe('gradient clipping', () => {
     const after = [...a.data, ...b.data];
     expect(gradNorm([a, b])).toBeLessThanOrEqual(Math.max(maxNorm, 0) * (1 + 1e-5) + 1e-6);
     const s = norm > maxNorm ? maxNorm / norm : 1;
-    after.forEach((x, i) => expect(x).toBeCloseTo(before[i]! * s, 4));
+    after.forEach((x, i) => {
+      expect(x).toBeCloseTo(before[i]! * s, 4);
+    });
   });
 });

@@ -70,7 +70,9 @@ describe('train', () => {
     expect(resumed.step).toBe(6);
     const a = namedParams(continuous.model.params);
     const b = namedParams(resumed.model.params);
-    a.forEach((p, i) => expect(b[i]!.tensor.data).toEqual(p.tensor.data));
+    a.forEach((p, i) => {
+      expect(b[i]!.tensor.data).toEqual(p.tensor.data);
+    });
   });
 
   it('stops on abort after the current step and saves a checkpoint', async () => {
@@ -94,9 +96,9 @@ describe('train', () => {
     expect(saved.state?.step).toBe(2);
     const model = new Gpt2Model(saved.config, createReferenceBackend(), 1);
     loadWeights(model.params, saved.weights);
-    namedParams(model.params).forEach((p, i) =>
-      expect(p.tensor.data).toEqual(namedParams(r.model.params)[i]!.tensor.data),
-    );
+    namedParams(model.params).forEach((p, i) => {
+      expect(p.tensor.data).toEqual(namedParams(r.model.params)[i]!.tensor.data);
+    });
   });
 
   it('writes a folder loadModel reads, with the same logits (F32 and F16 storage)', async () => {

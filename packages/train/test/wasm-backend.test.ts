@@ -12,7 +12,9 @@ it('forward and backward on wasm equal the reference backend', async () => {
   const wasm = new Gpt2Model(config, await selectBackend('wasm'), B);
   const ref = new Gpt2Model(config, createReferenceBackend(), B);
   initParams(ref.params, config, new Rng(3));
-  namedParams(wasm.params).forEach((p, i) => p.tensor.data.set(namedParams(ref.params)[i]!.tensor.data));
+  namedParams(wasm.params).forEach((p, i) => {
+    p.tensor.data.set(namedParams(ref.params)[i]!.tensor.data);
+  });
   const rng = new Rng(4);
   const ids = Array.from({ length: B * T }, () => rng.int(50));
   const targets = Array.from({ length: B * T }, () => rng.int(50));

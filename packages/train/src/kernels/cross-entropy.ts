@@ -5,6 +5,7 @@
  * Mean over rows of −log softmax(logits[n])[targets[n]]. If dlogits is given it receives
  * ∂loss/∂logits = (softmax(logits) − onehot(target)) / N (written, not accumulated).
  * Rows whose target is negative are ignored (they count neither in the loss nor in N).
+ * dlogits may be the logits array itself (each row is read before it is overwritten).
  */
 export function crossEntropy(
   dlogits: Float32Array | undefined,
@@ -30,12 +31,21 @@ export function crossEntropy(
     let max = Number.NEGATIVE_INFINITY;
     for (let v = 0; v < V; v++) if (logits[o + v] > max) max = logits[o + v];
     let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - max);
-    const logSum = Math.log(sum) + max;
-    loss += logSum - logits[o + target];
+    if (dlogits) {
+      // one exp per logit: keep e^(x − max) in dlogits, then scale it to softmax / N
+      for (let v = 0; v < V; v++) {
+        const e = Math.exp(logits[o + v] - max);
+        dlogits[o + v] = e;
+        sum += e;
+      }
+    } else {
+      for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - max);
+    }
+    loss += Math.log(sum) + max - logits[o + target];
     if (dlogits) {
       const inv = 1 / counted;
-      for (let v = 0; v < V; v++) dlogits[o + v] = Math.exp(logits[o + v] - logSum) * inv;
+      const norm = inv / sum;
+      for (let v = 0; v < V; v++) dlogits[o + v] *= norm;
       dlogits[o + target] -= inv;
     }
   }

@@ -5,19 +5,27 @@
 const S = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
 
-/** out = geluTanh(x), elementwise over n values. */
-export function geluForward(out: Float32Array, x: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    out[i] = 0.5 * v * (1 + Math.tanh(S * (v + A * v * v * v)));
-  }
-}
-
-/** dx += dout ⊙ geluTanh′(x) (accumulates). */
-export function geluBackward(dx: Float32Array, x: Float32Array, dout: Float32Array, n: number): void {
+/** out = geluTanh(x), elementwise over n values; if given, tanhU receives tanh(u) for the backward pass. */
+export function geluForward(out: Float32Array, x: Float32Array, n: number, tanhU?: Float32Array): void {
   for (let i = 0; i < n; i++) {
     const v = x[i];
     const th = Math.tanh(S * (v + A * v * v * v));
+    if (tanhU) tanhU[i] = th;
+    out[i] = 0.5 * v * (1 + th);
+  }
+}
+
+/** dx += dout ⊙ geluTanh′(x) (accumulates); tanhU from geluForward saves recomputing tanh. */
+export function geluBackward(
+  dx: Float32Array,
+  x: Float32Array,
+  dout: Float32Array,
+  n: number,
+  tanhU?: Float32Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const th = tanhU ? tanhU[i] : Math.tanh(S * (v + A * v * v * v));
     const grad = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * S * (1 + 3 * A * v * v);
     dx[i] += grad * dout[i];
   }
