@@ -28,11 +28,13 @@ describe('f16', () => {
   });
 
   test('every f16 bit pattern survives f16 → f32 → f16 (all 65536, NaNs stay NaN)', () => {
+    const wrong: number[] = [];
     for (let h = 0; h < 65536; h++) {
       const x = f16ToF32(h);
-      if (Number.isNaN(x)) expect(Number.isNaN(f16ToF32(f32ToF16(x)))).toBe(true);
-      else expect(f32ToF16(x)).toBe(h);
+      const ok = Number.isNaN(x) ? Number.isNaN(f16ToF32(f32ToF16(x))) : f32ToF16(x) === h;
+      if (!ok) wrong.push(h);
     }
+    expect(wrong).toEqual([]);
   });
 
   test('f32 → f16 rounds to nearest, ties to even (values from numpy float16)', () => {
@@ -87,11 +89,13 @@ describe('bf16', () => {
   });
 
   test('every bf16 bit pattern survives bf16 → f32 → bf16', () => {
+    const wrong: number[] = [];
     for (let b = 0; b < 65536; b++) {
       const x = bf16ToF32(b);
-      if (Number.isNaN(x)) expect(Number.isNaN(bf16ToF32(f32ToBf16(x)))).toBe(true);
-      else expect(f32ToBf16(x)).toBe(b);
+      const ok = Number.isNaN(x) ? Number.isNaN(bf16ToF32(f32ToBf16(x))) : f32ToBf16(x) === b;
+      if (!ok) wrong.push(b);
     }
+    expect(wrong).toEqual([]);
   });
 
   test('f32 → bf16 rounds to nearest even', () => {
