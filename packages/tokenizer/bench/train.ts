@@ -140,9 +140,9 @@ async function main(): Promise<void> {
 async function verify(text: string, vocabSize: number) {
   const { trainBPE } = await import('../src/index');
   const { compilePattern, R50K_PATTERN } = await import('../src/patterns');
-  const { byteWords, countPieces } = await import('../src/train/corpus');
+  const { byteWords, countPieces, regexPieces } = await import('../src/train/corpus');
   const { learnMerges } = await import('../src/train/learn-merges');
-  const counts = countPieces([text], compilePattern(R50K_PATTERN), null);
+  const counts = countPieces([text], regexPieces(compilePattern(R50K_PATTERN)), null); // the regex, not the scanner
   const pieces = [...counts.keys()]; // word w of the table = pieces[w]
   const base = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
   const trained = learnMerges(byteWords(counts), { baseKeys: base, maxTokens: vocabSize });

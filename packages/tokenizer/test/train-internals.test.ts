@@ -2,7 +2,9 @@
 // displayBytes vs TextDecoder.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { compilePattern, R50K_PATTERN } from '../src/patterns';
 import { displayBytes } from '../src/train/display';
+import { gpt2PieceEnd } from '../src/train/gpt2-split';
 import { PairHeap } from '../src/train/pair-heap';
 import { PairIndex } from '../src/train/pair-index';
 
@@ -58,5 +60,77 @@ describe('displayBytes', () => {
     expect(displayBytes(new Uint8Array([0xc0, 0xaf, 0x41]))).toBe('\\xc0\\xaf' + 'A'); // overlong
     expect(displayBytes(new Uint8Array([0xed, 0xa0, 0x80]))).toBe('\\xed\\xa0\\x80'); // surrogate
     expect(displayBytes(new Uint8Array([0xf0, 0x9f, 0x98, 0x89, 0xff]))).toBe('😉\\xff');
+  });
+});
+
+describe('the GPT-2 pre-tokenizer scanner', () => {
+  const regex = compilePattern(R50K_PATTERN);
+  const scan = (text: string) => {
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; ) {
+      const end = gpt2PieceEnd(text, i);
+      pieces.push(text.slice(i, end));
+      i = end;
+    }
+    return pieces;
+  };
+  const tricky = fc
+    .array(
+      fc.constantFrom(
+        ' ',
+        '  ',
+        '\n',
+        '\t',
+        '\r\n',
+        '\u00a0',
+        '\u0085',
+        '\ufeff',
+        '\u3000',
+        "'",
+        "'s",
+        "'re",
+        "'ll",
+        "'S",
+        'x',
+        'ab',
+        'é',
+        '1',
+        '½',
+        '٣',
+        '.',
+        '!?',
+        '😉',
+        '𝐀',
+        '中',
+        '\ud800',
+        '\udc00',
+        '_',
+        '-',
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.join(''));
+
+  test.prop([fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ maxLength: 60 }))], {
+    numRuns: 300,
+  })('cuts exactly where compilePattern(R50K_PATTERN) cuts', (text) => {
+    expect(scan(text)).toEqual(text.match(regex) ?? []);
+  });
+
+  it('splits the classic example', () => {
+    expect(scan("I'm  here, it's 2024!\n\nok")).toEqual([
+      'I',
+      "'m",
+      ' ',
+      ' here',
+      ',',
+      ' it',
+      "'s",
+      ' 2024',
+      '!',
+      '\n', // \s+(?!\S) leaves the second newline to the next piece
+      '\n',
+      'ok',
+    ]);
   });
 });

@@ -2,17 +2,12 @@
 
 import type { WordTable } from './learn-merges';
 
-/**
- * Splits each text on the special tokens (they are never learned from), pre-tokenizes the rest with
- * `pattern`, and counts each distinct piece. Map order = order of first occurrence.
- */
-export function countPieces(
-  texts: Iterable<string>,
-  pattern: RegExp,
-  specials: RegExp | null,
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (text: string) => {
+/** Adds the pieces of one text to `counts` (piece → occurrences). */
+export type PieceCounter = (text: string, counts: Map<string, number>) => void;
+
+/** A PieceCounter from a global regex: every match is a piece. */
+export function regexPieces(pattern: RegExp): PieceCounter {
+  return (text, counts) => {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const piece = m[0];
@@ -23,9 +18,21 @@ export function countPieces(
       counts.set(piece, (counts.get(piece) ?? 0) + 1);
     }
   };
+}
+
+/**
+ * Splits each text on the special tokens (they are never learned from), pre-tokenizes the rest, and counts
+ * each distinct piece. Map order = order of first occurrence.
+ */
+export function countPieces(
+  texts: Iterable<string>,
+  addPieces: PieceCounter,
+  specials: RegExp | null,
+): Map<string, number> {
+  const counts = new Map<string, number>();
   for (const text of texts) {
-    if (specials === null) add(text);
-    else for (const part of text.split(specials)) add(part);
+    if (specials === null) addPieces(text, counts);
+    else for (const part of text.split(specials)) addPieces(part, counts);
   }
   return counts;
 }
