@@ -80,12 +80,21 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
   const tensors = await readWeights(files, progress);
   const backend = await selectBackend(o.backend, o.threads);
   try {
+    // backends with growable memory (wasm) take the total up front: one grow instead of many while uploading
+    (backend as { reserve?(bytes: number): void }).reserve?.(tensorBytes(config, tensors, contextLength));
     const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength });
     return createLLM({ tokenizer, config, transformer, backend });
   } catch (e) {
     backend.dispose(); // nothing half-loaded: release whatever the backend allocated
     throw e;
   }
+}
+
+/** Bytes of the model's resident tensors: the f32 weights and the KV cache [L, 2, context, Hkv, D]. */
+function tensorBytes(config: ModelConfig, tensors: Map<string, Tensor>, contextLength: number): number {
+  let floats = 2 * config.nLayer * contextLength * config.nKvHead * config.dHead;
+  for (const t of tensors.values()) floats += t.data.length;
+  return 4 * floats;
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {

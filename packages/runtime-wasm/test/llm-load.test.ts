@@ -120,6 +120,32 @@ describe('sources and layouts', () => {
     llm.dispose();
   });
 
+  it("a model larger than the 'wasm' backend's initial memory (100 layers, ≈ 26 MB) matches 'js'", async () => {
+    // gpt2-tiny's two blocks repeated: h.l = h.(l mod 2)
+    const files = filesOf(gpt2.dir);
+    const deep = new Map<string, Tensor>();
+    for (const [name, t] of readSafetensors(files['model.safetensors'])) {
+      const block = /^h\.(\d+)\.(.*)$/.exec(name);
+      if (!block) deep.set(name, t);
+      else for (let l = Number(block[1]); l < 100; l += 2) deep.set(`h.${l}.${block[2]}`, t);
+    }
+    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+    const model: ModelFiles = {
+      'config.json': JSON.stringify({ ...config, n_layer: 100 }),
+      'tokenizer.json': files['tokenizer.json'],
+      'model.safetensors': writeSafetensors(deep),
+    };
+    const js = await loadModel(model, { backend: 'js' });
+    const wasm = await loadModel(model, { backend: 'wasm' });
+    expect(maxDiff(await wasm.forward(gpt2.promptIds), await js.forward(gpt2.promptIds))).toBeLessThan(1e-4);
+    const greedy = { temperature: 0, maxTokens: 8 };
+    expect((await collect(wasm.generate(gpt2.prompt, greedy))).ids).toEqual(
+      (await collect(js.generate(gpt2.prompt, greedy))).ids,
+    );
+    js.dispose();
+    wasm.dispose();
+  });
+
   it('exposes the config, the context length and the backend', async () => {
     const llm = await loadModel(llama.dir);
     expect(llm.config).toMatchObject({
