@@ -39,7 +39,9 @@ describe('llmf tokenize', () => {
 
   test('colour only when asked for (FORCE_COLOR), never with NO_COLOR', async () => {
     const coloured = await runCli(['tokenize', 'The cat sat'], { env: { FORCE_COLOR: '1' } });
-    expect(coloured.stdout).toMatch(/\x1b\[48;5;\d+;30mThe\x1b\[0m\x1b\[48;5;\d+;30m c\x1b\[0m/);
+    expect(coloured.stdout.replaceAll('\x1b', 'ESC')).toMatch(
+      /ESC\[48;5;\d+;30mTheESC\[0mESC\[48;5;\d+;30m cESC\[0m/,
+    );
     const plain = await runCli(['tokenize', 'The cat sat'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
     expect(plain.stdout).not.toContain('\x1b[');
   });

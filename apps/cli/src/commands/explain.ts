@@ -240,9 +240,9 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const width = Math.max(8, ...candidates.map((id) => quote(showPiece(piece(id))).length)) + 1;
   out.push(s.dim(`  ${'token'.padEnd(width)}   logit   p(T=1)  p(T)    top-k   top-p`));
   for (const id of candidates) {
-    const mark = id === chosen ? s.green('←') : ' ';
+    const mark = id === chosen ? ` ${s.green('←')}` : '';
     out.push(
-      `  ${quote(showPiece(piece(id))).padEnd(width)}${logits[id]!.toFixed(2).padStart(8)} ${col(p1[id])} ${col(pT?.[id])} ${col(pK?.[id])} ${col(pP?.[id])} ${mark}`,
+      `  ${quote(showPiece(piece(id))).padEnd(width)}${logits[id]!.toFixed(2).padStart(8)} ${col(p1[id])} ${col(pT?.[id])} ${col(pK?.[id])} ${col(pP?.[id])}${mark}`,
     );
   }
   out.push(`  → ${s.bold(quote(piece(chosen)))} (id ${chosen})`, '');
