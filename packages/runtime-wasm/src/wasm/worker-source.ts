@@ -26,8 +26,9 @@ function start(init, post) {
   const control = new Int32Array(init.control, 0, 16);
   const args = new Float64Array(init.control, ${ARGS_OFFSET}, ${ARG_COUNT + 2 * 64});
   const me = init.index;
-  post({ ready: true });
+  // subtle: read the generation before saying ready, or the first job could slip past unseen
   let seen = Atomics.load(control, ${GEN});
+  post({ ready: true });
   for (;;) {
     // spin briefly (a decode step issues jobs back to back), then sleep on the generation word
     for (let spin = 0; spin < 2000 && Atomics.load(control, ${GEN}) === seen; spin++);
