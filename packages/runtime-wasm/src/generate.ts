@@ -113,6 +113,7 @@ export function startGeneration(
   const eos = new Set(config.eosTokenIds);
   const limit = Math.min(maxTokens, room);
   const textVocab = model.tokenizer.vocabSize;
+  const eosAbove = config.eosTokenIds.filter((id) => id >= textVocab);
 
   async function* run(): AsyncGenerator<GeneratedToken, void, undefined> {
     model.acquire();
@@ -128,8 +129,8 @@ export function startGeneration(
           break;
         }
         // subtle: a checkpoint's vocabulary is often padded past the tokenizer's (to a multiple of 64…); those
-        // ids have no text, so they are masked out (the fresh logits array is ours to change)
-        if (textVocab < logits.length) logits.fill(Number.NEGATIVE_INFINITY, textVocab);
+        // ids have no text, so they are masked out — except EOS ids (the fresh logits array is ours to change)
+        if (textVocab < logits.length) maskPadding(logits, textVocab, eosAbove);
         const penalty = sampling.repetitionPenalty !== undefined && sampling.repetitionPenalty !== 1;
         const id = sample(logits, { ...sampling, previousIds: penalty ? history : undefined, rng });
         if (eos.has(id)) {
@@ -164,6 +165,15 @@ export function startGeneration(
     finishReason: { get: () => finishReason, enumerable: true },
   });
   return generation as Generation;
+}
+
+/** logits[i] = −∞ for i ≥ from, except the ids in `keep`. */
+function maskPadding(logits: Float32Array, from: number, keep: number[]): void {
+  const kept = keep.map((id) => logits[id]);
+  logits.fill(Number.NEGATIVE_INFINITY, from);
+  keep.forEach((id, j) => {
+    logits[id] = kept[j];
+  });
 }
 
 function invalid(message: string): LlmfError {

@@ -326,5 +326,18 @@ describe('a vocabulary padded past the tokenizer', () => {
       expect(Math.max(...sampled.ids)).toBeLessThan(1025);
     }
     model.dispose();
+    // an EOS id in the padding stays reachable: with eos 1087 (the strongest row) greedy ends at once
+    const withEos = await loadModel(
+      {
+        ...files,
+        'config.json': JSON.stringify({ ...config, vocab_size: 1088, eos_token_id: 1087 }),
+        'model.safetensors': writeSafetensors(tensors),
+      },
+      { backend: 'js' },
+    );
+    const generation = withEos.generate(gpt2.prompt, { temperature: 0, maxTokens: 12 });
+    expect((await collect(generation)).ids).toEqual([]);
+    expect(generation.finishReason).toBe('eos');
+    withEos.dispose();
   });
 });
