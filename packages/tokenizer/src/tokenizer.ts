@@ -9,6 +9,7 @@ import { LlmfError } from './errors';
 import { huggingFaceSpec, type VocabAndMergesOptions, vocabAndMergesSpec } from './hugging-face';
 import { toHuggingFaceJson } from './hugging-face-save';
 import { compilePattern } from './patterns';
+import { fastPreTokenizer, type PreTokenizer } from './pre-tokenize';
 import { RankModel } from './rank-model';
 import type { TokenizerSpec } from './spec';
 import { checkSpecials, type EncodeOptions, specialTokenMap, tokenRegex } from './special-tokens';
@@ -37,6 +38,7 @@ export class Tokenizer {
   readonly vocabSize: number;
   private readonly spec: TokenizerSpec;
   private readonly regex: RegExp | null;
+  private readonly fastSplit: PreTokenizer | null;
   private readonly decodeKeys: (string | undefined)[];
   private readonly specialIds: Map<string, number>;
   private readonly matcherCache = new Map<string, RegExp | null>();
@@ -45,6 +47,7 @@ export class Tokenizer {
   constructor(spec: TokenizerSpec) {
     this.spec = spec;
     this.regex = spec.preTokenize || spec.pattern === null ? null : compilePattern(spec.pattern);
+    this.fastSplit = spec.preTokenize ? null : fastPreTokenizer(spec.pattern);
     this.decodeKeys = [...(spec.decodeKeys ?? spec.model.keys)];
     this.specialIds = new Map([...spec.specialTokens, ...spec.addedTokens]);
     for (const [text, id] of this.specialIds) this.decodeKeys[id] = utf8Key(text);
@@ -262,6 +265,10 @@ export class Tokenizer {
 
   private encodeOrdinary(text: string, out: number[]): void {
     const model = this.spec.model;
+    if (this.fastSplit !== null) {
+      this.fastSplit(text, (from, to) => model.encodePiece(text.slice(from, to), out));
+      return;
+    }
     if (this.regex === null) {
       for (const piece of this.pieces(text)) if (piece) model.encodePiece(piece, out);
       return;
