@@ -29,12 +29,15 @@ const o = config.options;
 const common = [
   ...config.entries,
   '-O3',
-  '--runtime', o.runtime,
+  '--runtime',
+  o.runtime,
   '--noAssert',
   ...o.use.flatMap((u) => ['--use', u]),
   '--importMemory',
-  '--initialMemory', String(o.initialMemory),
-  '--maximumMemory', String(o.maximumMemory),
+  '--initialMemory',
+  String(o.initialMemory),
+  '--maximumMemory',
+  String(o.maximumMemory),
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'llmf-asc-'));

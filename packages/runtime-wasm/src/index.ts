@@ -5,3 +5,10 @@ export type { LLM } from './llm';
 export { type LoadModelOptions, loadModel } from './load-model';
 export type { ModelFiles, ProgressCallback } from './model-files';
 export { type BackendName, defaultBackend, selectBackend } from './select-backend';
+export {
+  createWasmBackend,
+  type SimdLevel,
+  type WasmBackend,
+  type WasmBackendOptions,
+  wasmSimdSupported,
+} from './wasm/index';

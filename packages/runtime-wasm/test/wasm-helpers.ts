@@ -23,7 +23,12 @@ export function randomTensor(shape: number[], seed: number, range = 1): Tensor {
 }
 
 /** Undefined when |actual − expected| ≤ atol + rtol·|expected| everywhere, else a message at the first miss. */
-export function mismatch(actual: Float32Array, expected: Float32Array, atol: number, rtol: number): string | undefined {
+export function mismatch(
+  actual: Float32Array,
+  expected: Float32Array,
+  atol: number,
+  rtol: number,
+): string | undefined {
   if (actual.length !== expected.length) return `length ${actual.length} ≠ ${expected.length}`;
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];

@@ -43,7 +43,9 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
   ): void {
     const expected = ref.alloc(shape, 'compute');
     op(ref, expected, (t) => t);
-    const actual = resident ? be.alloc(shape, 'compute') : tensor(new Float32Array(expected.data.length), shape);
+    const actual = resident
+      ? be.alloc(shape, 'compute')
+      : tensor(new Float32Array(expected.data.length), shape);
     op(be, actual, (t) => place(t, resident));
     expect(mismatch(actual.data, expected.data, atol, rtol)).toBeUndefined();
   }
@@ -61,11 +63,14 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     },
   );
 
-  test.prop([dim(9), dim(40), dim(40), fc.boolean(), seed], runs)('matmul: a [M, K] · b [K, N]', (M, K, N, resident, s) => {
-    const a = randomTensor([M, K], s);
-    const bm = randomTensor([K, N], s + 1);
-    compare([M, N], resident, 1e-5 * K, 1e-4, (b, out, p) => b.matmul(out, p(a), p(bm)));
-  });
+  test.prop([dim(9), dim(40), dim(40), fc.boolean(), seed], runs)(
+    'matmul: a [M, K] · b [K, N]',
+    (M, K, N, resident, s) => {
+      const a = randomTensor([M, K], s);
+      const bm = randomTensor([K, N], s + 1);
+      compare([M, N], resident, 1e-5 * K, 1e-4, (b, out, p) => b.matmul(out, p(a), p(bm)));
+    },
+  );
 
   test.prop([dim(40), dim(120), dim(160), seed], { numRuns: 8 })(
     'linear and matmul with enough work to split over threads',
@@ -97,14 +102,17 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     },
   );
 
-  test.prop([dim(5), dim(37), fc.boolean(), seed], runs)('gelu, geluTanh, silu, swiglu on [−8, 8]', (R, C, resident, s) => {
-    const x = randomTensor([R, C], s, 8);
-    const up = randomTensor([R, C], s + 1, 2);
-    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.gelu(out, p(x)));
-    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.geluTanh(out, p(x)));
-    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.silu(out, p(x)));
-    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.swiglu(out, p(x), p(up)));
-  });
+  test.prop([dim(5), dim(37), fc.boolean(), seed], runs)(
+    'gelu, geluTanh, silu, swiglu on [−8, 8]',
+    (R, C, resident, s) => {
+      const x = randomTensor([R, C], s, 8);
+      const up = randomTensor([R, C], s + 1, 2);
+      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.gelu(out, p(x)));
+      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.geluTanh(out, p(x)));
+      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.silu(out, p(x)));
+      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.swiglu(out, p(x), p(up)));
+    },
+  );
 
   test.prop([dim(5), dim(37), fc.boolean(), fc.boolean(), seed], runs)(
     'softmax, with masked (−∞) entries and fully masked rows',
@@ -122,19 +130,34 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
       const x = randomTensor([T, C], s, 3);
       const w = randomTensor([C], s + 1);
       const bias = withBias ? randomTensor([C], s + 2) : undefined;
-      compare([T, C], resident, 1e-5, 1e-5, (b, out, p) => b.layerNorm(out, p(x), p(w), bias && p(bias), 1e-5));
+      compare([T, C], resident, 1e-5, 1e-5, (b, out, p) =>
+        b.layerNorm(out, p(x), p(w), bias && p(bias), 1e-5),
+      );
       compare([T, C], resident, 1e-5, 1e-5, (b, out, p) => b.rmsNorm(out, p(x), p(w), 1e-6));
     },
   );
 
   test.prop(
-    [dim(5), dim(3), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 2000 }), fc.boolean(), fc.boolean(), seed],
+    [
+      dim(5),
+      dim(3),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 0, max: 2000 }),
+      fc.boolean(),
+      fc.boolean(),
+      seed,
+    ],
     runs,
   )('rope, half and interleaved, partial rotary dims', (T, heads, halfD, start, interleaved, resident, s) => {
     const D = 2 * halfD + (s % 2); // odd D passes its last dimension through
     const R = 2 * (1 + (s % halfD));
     const x = randomTensor([T, heads, D], s);
-    const o = { start, theta: 10000, style: interleaved ? ('interleaved' as const) : ('half' as const), rotaryDim: R };
+    const o = {
+      start,
+      theta: 10000,
+      style: interleaved ? ('interleaved' as const) : ('half' as const),
+      rotaryDim: R,
+    };
     compare([T, heads, D], resident, 1e-5, 1e-5, (b, out, p) => b.rope(out, p(x), o));
   });
 
@@ -148,7 +171,16 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
   );
 
   test.prop(
-    [dim(6), fc.integer({ min: 0, max: 9 }), fc.constantFrom(1, 2, 4), fc.constantFrom(1, 2, 3), dim(19), fc.boolean(), fc.boolean(), seed],
+    [
+      dim(6),
+      fc.integer({ min: 0, max: 9 }),
+      fc.constantFrom(1, 2, 4),
+      fc.constantFrom(1, 2, 3),
+      dim(19),
+      fc.boolean(),
+      fc.boolean(),
+      seed,
+    ],
     runs,
   )('attention over a KV cache: causal, GQA, weights', (T, pastLen, Hkv, group, D, causal, resident, s) => {
     const H = Hkv * group;
@@ -158,7 +190,9 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     const v = randomTensor([S, Hkv, D], s + 2);
     const scale = 1 / Math.sqrt(D);
     const weightsRef = ref.alloc([H, T, S], 'compute');
-    const weightsWasm = resident ? be.alloc([H, T, S], 'compute') : tensor(new Float32Array(H * T * S), [H, T, S]);
+    const weightsWasm = resident
+      ? be.alloc([H, T, S], 'compute')
+      : tensor(new Float32Array(H * T * S), [H, T, S]);
     compare([T, H, D], resident, 1e-5 * S, 1e-4, (b, out, p) =>
       b.attention(out, p(q), p(k), p(v), {
         scale,
@@ -207,7 +241,9 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
       }
       return undefined;
     };
-    const e1 = error(() => be.linear(out, tensor(new Float32Array(8), [2, 4]), tensor(new Float32Array(15), [3, 5])));
+    const e1 = error(() =>
+      be.linear(out, tensor(new Float32Array(8), [2, 4]), tensor(new Float32Array(15), [3, 5])),
+    );
     expect(LlmfError.isInstance(e1) && e1.code).toBe('SHAPE_MISMATCH');
     const e2 = error(() => be.embedding(out, tensor(new Float32Array(6), [2, 3]), [0, 2]));
     expect(LlmfError.isInstance(e2) && e2.code).toBe('INVALID_ARGUMENT');

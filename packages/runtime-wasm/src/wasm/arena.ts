@@ -111,7 +111,10 @@ export class WasmArena {
    */
   reserve(bytes: number): void {
     if (!Number.isFinite(bytes) || bytes < 0) {
-      throw new LlmfError('INVALID_ARGUMENT', `wasm backend: reserve(bytes) needs a byte count ≥ 0, got ${bytes}`);
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        `wasm backend: reserve(bytes) needs a byte count ≥ 0, got ${bytes}`,
+      );
     }
     this.ensure(this.top + alignUp(bytes), `reserving ${gib(bytes)} for the model`);
   }
@@ -155,7 +158,10 @@ export class WasmArena {
 }
 
 /** Create a memory of at least `bytes` (shared for threads), with room to grow to 4 GiB where allowed. */
-export function createMemory(bytes: number, shared: boolean): { memory: WebAssembly.Memory; maxPages: number } {
+export function createMemory(
+  bytes: number,
+  shared: boolean,
+): { memory: WebAssembly.Memory; maxPages: number } {
   const initial = Math.max(1, Math.ceil(bytes / PAGE));
   if (initial > MAX_PAGES) {
     throw new LlmfError(

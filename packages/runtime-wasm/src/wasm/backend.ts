@@ -17,7 +17,13 @@ import {
   type Tensor,
 } from '@llmf/tensor';
 import { createMemory, WasmArena } from './arena';
-import { type KernelExports, kernelBytes, relaxedSimdSupported, type SimdLevel, wasmSimdSupported } from './binaries';
+import {
+  type KernelExports,
+  kernelBytes,
+  relaxedSimdSupported,
+  type SimdLevel,
+  wasmSimdSupported,
+} from './binaries';
 import {
   broadcastPeriod,
   checkNoOverlap,
@@ -100,19 +106,31 @@ export async function createWasmBackend(o: WasmBackendOptions = {}): Promise<Was
   }
   const requested = o.threads ?? 1;
   if (!Number.isInteger(requested) || requested < 1 || requested > 64) {
-    throw new LlmfError('INVALID_ARGUMENT', `wasm backend: threads must be an integer from 1 to 64, got ${requested}`);
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `wasm backend: threads must be an integer from 1 to 64, got ${requested}`,
+    );
   }
   const memoryBytes = o.memoryBytes ?? DEFAULT_MEMORY;
   if (!Number.isFinite(memoryBytes) || memoryBytes < 0) {
-    throw new LlmfError('INVALID_ARGUMENT', `wasm backend: memoryBytes must be a byte count ≥ 0, got ${memoryBytes}`);
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `wasm backend: memoryBytes must be a byte count ≥ 0, got ${memoryBytes}`,
+    );
   }
   const simdOption = o.simd ?? 'auto';
   if (simdOption !== 'auto' && simdOption !== 'simd128' && simdOption !== 'relaxed-simd') {
-    throw new LlmfError('INVALID_ARGUMENT', `wasm backend: simd must be 'auto', 'simd128' or 'relaxed-simd', got ${String(simdOption)}`);
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `wasm backend: simd must be 'auto', 'simd128' or 'relaxed-simd', got ${String(simdOption)}`,
+    );
   }
   const relaxedOk = relaxedSimdSupported();
   if (simdOption === 'relaxed-simd' && !relaxedOk) {
-    throw new LlmfError('UNSUPPORTED', "wasm backend: this engine does not support relaxed SIMD; use simd: 'auto'");
+    throw new LlmfError(
+      'UNSUPPORTED',
+      "wasm backend: this engine does not support relaxed SIMD; use simd: 'auto'",
+    );
   }
   const simd: SimdLevel = simdOption === 'auto' ? (relaxedOk ? 'relaxed-simd' : 'simd128') : simdOption;
 
@@ -134,7 +152,12 @@ export async function createWasmBackend(o: WasmBackendOptions = {}): Promise<Was
   return makeBackend(kernels, arena, pool, simd);
 }
 
-function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | undefined, simd: SimdLevel): WasmBackend {
+function makeBackend(
+  k: KernelExports,
+  arena: WasmArena,
+  pool: ThreadPool | undefined,
+  simd: SimdLevel,
+): WasmBackend {
   let disposed = false;
 
   /**
@@ -147,7 +170,8 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
     outputs: readonly (Tensor | undefined)[],
     extraBytes = 0,
   ): { ptrs: number[]; extra: number; finish(): void } {
-    if (disposed) throw new LlmfError('INVALID_ARGUMENT', `${op}: the wasm backend was disposed; create a new one`);
+    if (disposed)
+      throw new LlmfError('INVALID_ARGUMENT', `${op}: the wasm backend was disposed; create a new one`);
     const all = [...inputs, ...outputs];
     const ptrs: number[] = new Array(all.length).fill(0);
     const foreign: number[] = [];
@@ -204,7 +228,12 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
     });
   }
 
-  function unary(op: string, out: Tensor, x: Tensor, kernel: (o: number, x: number, n: number) => void): void {
+  function unary(
+    op: string,
+    out: Tensor,
+    x: Tensor,
+    kernel: (o: number, x: number, n: number) => void,
+  ): void {
     checkTensor(op, 'x', x);
     checkShape(op, 'out', out, x.shape);
     const n = x.data.length;
@@ -242,14 +271,16 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
     alloc(shape: Shape, usage: 'weights' | 'compute'): Tensor {
       checkUsage('alloc', usage);
       checkShapeList('alloc', shape);
-      if (disposed) throw new LlmfError('INVALID_ARGUMENT', 'alloc: the wasm backend was disposed; create a new one');
+      if (disposed)
+        throw new LlmfError('INVALID_ARGUMENT', 'alloc: the wasm backend was disposed; create a new one');
       return arena.tensorAt(shape, arena.allocate(sizeOf(shape) * 4));
     },
 
     upload(t: Tensor, usage: 'weights' | 'compute'): Tensor {
       checkUsage('upload', usage);
       checkTensor('upload', 't', t);
-      if (disposed) throw new LlmfError('INVALID_ARGUMENT', 'upload: the wasm backend was disposed; create a new one');
+      if (disposed)
+        throw new LlmfError('INVALID_ARGUMENT', 'upload: the wasm backend was disposed; create a new one');
       const src = t.data;
       const n = src.length;
       // subtle: allocating may grow (and detach) the memory t lives in; note its offset first
@@ -274,7 +305,10 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
       const [M, K] = a.shape;
       const [K2, N] = bt.shape;
       if (K !== K2) {
-        shapeError('matmul', `a ${fmt(a.shape)} · b ${fmt(bt.shape)}: a's columns (${K}) must equal b's rows (${K2})`);
+        shapeError(
+          'matmul',
+          `a ${fmt(a.shape)} · b ${fmt(bt.shape)}: a's columns (${K}) must equal b's rows (${K2})`,
+        );
       }
       checkShape('matmul', 'out', out, [M, N]);
       checkNoOverlap('matmul', 'out', out, 'a', a);
@@ -418,14 +452,24 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
       checkNumber('rope', 'start', o.start);
       checkNumber('rope', 'theta', o.theta);
       if (!Number.isInteger(o.start) || o.start < 0) {
-        throw new LlmfError('INVALID_ARGUMENT', `rope: start must be a non-negative integer position, got ${o.start}`);
+        throw new LlmfError(
+          'INVALID_ARGUMENT',
+          `rope: start must be a non-negative integer position, got ${o.start}`,
+        );
       }
-      if (!(o.theta > 0)) throw new LlmfError('INVALID_ARGUMENT', `rope: theta must be positive, got ${o.theta}`);
+      if (!(o.theta > 0))
+        throw new LlmfError('INVALID_ARGUMENT', `rope: theta must be positive, got ${o.theta}`);
       if (o.style !== 'half' && o.style !== 'interleaved') {
-        throw new LlmfError('INVALID_ARGUMENT', `rope: style must be 'half' or 'interleaved', got ${String(o.style)}`);
+        throw new LlmfError(
+          'INVALID_ARGUMENT',
+          `rope: style must be 'half' or 'interleaved', got ${String(o.style)}`,
+        );
       }
       if (!Number.isInteger(R) || R < 0 || R > D || R % 2 !== 0) {
-        throw new LlmfError('SHAPE_MISMATCH', `rope: rotaryDim ${R} must be an even integer between 0 and d_head ${D}`);
+        throw new LlmfError(
+          'SHAPE_MISMATCH',
+          `rope: rotaryDim ${R} must be an even integer between 0 and d_head ${D}`,
+        );
       }
       if (T * heads * D === 0) return;
       const half = R / 2;
@@ -450,7 +494,8 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
       checkTensor('attention', 'k', kt, 3);
       const [T, H, D] = q.shape;
       const [S, Hkv, Dk] = kt.shape;
-      if (Dk !== D) shapeError('attention', `q ${fmt(q.shape)} and k ${fmt(kt.shape)} must have the same head size D`);
+      if (Dk !== D)
+        shapeError('attention', `q ${fmt(q.shape)} and k ${fmt(kt.shape)} must have the same head size D`);
       if (Hkv === 0 ? H !== 0 : H % Hkv !== 0) {
         shapeError(
           'attention',
@@ -504,6 +549,9 @@ function makeBackend(k: KernelExports, arena: WasmArena, pool: ThreadPool | unde
 
 function checkShapeList(op: string, shape: Shape): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new LlmfError('INVALID_ARGUMENT', `${op}: shape ${fmt(shape ?? [])} must hold non-negative integers`);
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${op}: shape ${fmt(shape ?? [])} must hold non-negative integers`,
+    );
   }
 }

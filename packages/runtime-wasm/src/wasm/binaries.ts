@@ -16,14 +16,55 @@ export interface KernelExports {
   softmax_f32(out: number, x: number, rows: number, C: number): void;
   layer_norm_f32(out: number, x: number, w: number, b: number, T: number, C: number, eps: number): void;
   rms_norm_f32(out: number, x: number, w: number, T: number, C: number, eps: number): void;
-  rope_f32(out: number, x: number, cs: number, T: number, heads: number, D: number, R: number, inter: number): void;
+  rope_f32(
+    out: number,
+    x: number,
+    cs: number,
+    T: number,
+    heads: number,
+    D: number,
+    R: number,
+    inter: number,
+  ): void;
   embedding_f32(out: number, table: number, ids: number, T: number, C: number): void;
-  linear_f32(out: number, x: number, w: number, b: number, T: number, K: number, N: number, n0: number, n1: number): void;
-  matmul_f32(out: number, a: number, b: number, M: number, K: number, N: number, n0: number, n1: number): void;
+  linear_f32(
+    out: number,
+    x: number,
+    w: number,
+    b: number,
+    T: number,
+    K: number,
+    N: number,
+    n0: number,
+    n1: number,
+  ): void;
+  matmul_f32(
+    out: number,
+    a: number,
+    b: number,
+    M: number,
+    K: number,
+    N: number,
+    n0: number,
+    n1: number,
+  ): void;
   attention_f32(
-    out: number, q: number, k: number, v: number, weights: number, scratch: number,
-    T: number, S: number, H: number, Hkv: number, D: number, scale: number, causal: number, past: number,
-    h0: number, h1: number,
+    out: number,
+    q: number,
+    k: number,
+    v: number,
+    weights: number,
+    scratch: number,
+    T: number,
+    S: number,
+    H: number,
+    Hkv: number,
+    D: number,
+    scale: number,
+    causal: number,
+    past: number,
+    h0: number,
+    h1: number,
   ): void;
 }
 
@@ -32,7 +73,8 @@ export type SimdLevel = 'simd128' | 'relaxed-simd';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): valid only where SIMD128 is
 const simdProbe = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
 ]);
 
 /** True when this engine runs WebAssembly SIMD128 (WebAssembly.validate on a tiny SIMD module). */
@@ -59,7 +101,13 @@ export function kernelBytes(level: SimdLevel, shared: boolean): Uint8Array<Array
   let bytes = decoded.get(key);
   if (bytes === undefined) {
     const base64 =
-      level === 'relaxed-simd' ? (shared ? relaxedThreadsWasm : relaxedWasm) : shared ? simdThreadsWasm : simdWasm;
+      level === 'relaxed-simd'
+        ? shared
+          ? relaxedThreadsWasm
+          : relaxedWasm
+        : shared
+          ? simdThreadsWasm
+          : simdWasm;
     bytes = decodeBase64(base64);
     decoded.set(key, bytes);
   }

@@ -104,6 +104,9 @@ export function lastDim(op: string, x: Tensor): number {
 /** usage is 'weights' or 'compute'. */
 export function checkUsage(op: string, usage: unknown): void {
   if (usage !== 'weights' && usage !== 'compute') {
-    throw new LlmfError('INVALID_ARGUMENT', `${op}: usage must be 'weights' or 'compute', got ${String(usage)}`);
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${op}: usage must be 'weights' or 'compute', got ${String(usage)}`,
+    );
   }
 }

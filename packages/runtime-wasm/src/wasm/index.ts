@@ -1,2 +1,2 @@
-export { type SimdLevel, wasmSimdSupported } from './binaries';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend';
+export { type SimdLevel, wasmSimdSupported } from './binaries';

@@ -26,7 +26,8 @@ export function threadsUnavailableReason(): string | undefined {
   if (typeof SharedArrayBuffer === 'undefined') {
     return 'SharedArrayBuffer is not available (browsers need a cross-origin isolated page: COOP/COEP headers)';
   }
-  if (typeof Atomics === 'undefined' || typeof Atomics.wait !== 'function') return 'Atomics.wait is not available';
+  if (typeof Atomics === 'undefined' || typeof Atomics.wait !== 'function')
+    return 'Atomics.wait is not available';
   if (isNode()) return undefined;
   if (typeof Worker === 'undefined') return 'Web Workers are not available';
   if (typeof window !== 'undefined') {
@@ -55,7 +56,11 @@ export class ThreadPool {
   }
 
   /** Start `size − 1` workers, each instantiating `module` over `memory`; resolves when all are ready. */
-  static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
+  static async create(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    size: number,
+  ): Promise<ThreadPool> {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const workers: WorkerHandle[] = [];
     const ready: Promise<void>[] = [];
@@ -94,9 +99,13 @@ export class ThreadPool {
       await Promise.all(ready);
     } catch (cause) {
       for (const w of workers) w.terminate();
-      throw new LlmfError('UNSUPPORTED', `wasm backend: could not start ${size - 1} worker threads (${String(cause)})`, {
-        cause,
-      });
+      throw new LlmfError(
+        'UNSUPPORTED',
+        `wasm backend: could not start ${size - 1} worker threads (${String(cause)})`,
+        {
+          cause,
+        },
+      );
     }
     return new ThreadPool(size, control, workers);
   }
