@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@llmf/runtime-wasm';
-import { createReferenceBackend } from '@llmf/tensor';
+import { createReferenceBackend, readSafetensors } from '@llmf/tensor';
 import { trainBPE } from '@llmf/tokenizer';
+import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
 import { describe, expect, it } from 'vitest';
 import {
   checkpointFiles,
@@ -121,6 +122,14 @@ describe('train', () => {
       return Math.max(...expected.map((x, i) => Math.abs(x - theirs[i]!)));
     };
     expect(await maxDiff(dir, ours)).toBeLessThan(1e-4);
+    // and directly through @llmf/transformer
+    const transformer = loadTransformer({
+      config: configFromHuggingFace(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))),
+      tensors: readSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors')))),
+      backend: createReferenceBackend(),
+    });
+    const direct = transformer.forward(ids);
+    expect(Math.max(...ours.map((x, i) => Math.abs(x - direct[i]!)))).toBeLessThan(1e-4);
     // F16 storage: compare with our forward on the same rounded weights
     const half = tmp();
     await saveCheckpoint(
