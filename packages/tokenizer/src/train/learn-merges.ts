@@ -5,7 +5,7 @@
 // Hugging Face count. A merge rewrites a word left to right, non-overlapping: a a a → (aa) a. Each step takes
 // the pair with the highest count, gives the concatenation a new id, rewrites only the words that contain
 // the pair, and adjusts the counts of the pairs around each rewritten occurrence. The corpus is never
-// rescanned: a step costs O(occurrences of the merged pair), not O(corpus).
+// rescanned: a step costs O(total length of the unique words holding the merged pair) + heap work.
 
 import { PairHeap } from './pair-heap';
 import { PairIndex } from './pair-index';
