@@ -56,11 +56,17 @@ export function serve(
 
 export { loadChatTemplate };
 
+/** An OpenAI error body. */
+export interface ErrorBody {
+  error: { message: string; type: string; param: null; code: string | null };
+}
+
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json(): any;
+  /** The body parsed as JSON (typed by the caller). */
+  json<T = ErrorBody & Record<string, unknown>>(): T;
 }
 
 /** One HTTP request with Node's client, no retries or body checks: for malformed input. */
@@ -85,7 +91,12 @@ export function raw(
           text += c;
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          }),
         );
         res.on('error', reject);
       },

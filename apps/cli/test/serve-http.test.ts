@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LLM } from '../src/runtime';
 import type { LlmServer } from '../src/serve/server';
-import { loadFixture, postJson, raw, serve } from './serve-harness';
+import { loadFixture, postJson, type RawResponse, raw, serve } from './serve-harness';
 
 let llm: LLM;
 let server: LlmServer;
@@ -22,11 +22,7 @@ afterAll(async () => {
 });
 
 /** The response is an OpenAI error with this status and code. */
-function expectError(
-  r: { status: number; headers: Record<string, unknown>; json(): any },
-  status: number,
-  code: string,
-) {
+function expectError(r: RawResponse, status: number, code: string) {
   expect(r.status).toBe(status);
   expect(r.headers['content-type']).toMatch(/^application\/json/);
   const body = r.json();
