@@ -36,7 +36,7 @@ type SamplingFields = Pick<
 >;
 
 /** The runtime's options for the request's sampling fields (null and absent mean the runtime's default). */
-export function samplingOptions(
+export function samplingFromBody(
   body: SamplingFields,
   extraStops: string[] = [],
 ): Omit<GenerateOptions, 'signal' | 'maxTokens'> {
@@ -94,7 +94,7 @@ export function completionPrompt(llm: LLM, body: CompletionRequest): PreparedPro
   }
   const maxTokens = fitContext(llm, ids.length, body.max_tokens ?? COMPLETION_DEFAULT_MAX_TOKENS);
   const echo = body.echo ? (typeof prompt === 'string' ? prompt : llm.tokenizer.decode(prompt)) : '';
-  return { ids, options: { ...samplingOptions(body), maxTokens }, echo };
+  return { ids, options: { ...samplingFromBody(body), maxTokens }, echo };
 }
 
 /** The text of a message's content: a string, or its text parts joined by newlines. */
@@ -127,5 +127,5 @@ export function chatPrompt(llm: LLM, template: ChatTemplate | HttpError, body: C
   }
   const maxTokens = fitContext(llm, ids.length, body.max_completion_tokens ?? body.max_tokens ?? undefined);
   const stops = template.eosToken ? [template.eosToken] : [];
-  return { ids, options: { ...samplingOptions(body, stops), maxTokens }, echo: '' };
+  return { ids, options: { ...samplingFromBody(body, stops), maxTokens }, echo: '' };
 }
