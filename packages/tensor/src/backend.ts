@@ -30,6 +30,7 @@ export type Op =
   | 'rope'
   | 'attention';
 
+/** Every op of the Backend interface, in contract order (for `supports` loops and conformance suites). */
 export const ops: readonly Op[] = [
   'matmul',
   'linear',
@@ -51,27 +52,34 @@ export const ops: readonly Op[] = [
 /** How RoPE pairs dimensions: 'half' rotates (x[i], x[i + D/2]) as HF Llama; 'interleaved' rotates (x[2i], x[2i+1]) as the original paper and GGUF. */
 export type RopeStyle = 'half' | 'interleaved';
 
+/** Options of `Backend.rope`. */
 export interface RopeOptions {
   /** Position of the first row; row t gets position `start + t`. */
   start: number;
   /** Base of the frequencies θ_i = base^(−2i/rotaryDim); 10000 in Llama 2. */
   theta: number;
   style: RopeStyle;
-  /** Leading dimensions of each head that are rotated (default D); the rest pass through. */
+  /** Leading dimensions of each head that are rotated (default D; even, ≤ D); the rest pass through. */
   rotaryDim?: number;
 }
 
+/** Options of `Backend.attention`. */
 export interface AttentionOptions {
   /** Multiplies Q·Kᵀ; usually 1/√D. */
   scale: number;
   /** Query row t sits at position `past + t` and may only see keys 0..past+t. */
   causal: boolean;
-  /** Number of keys before the first query (the KV-cache length before this call); default S − T. */
+  /** Number of keys before the first query (the KV-cache length before this call); default S − T. Causal only; 0 ≤ past ≤ S − T. */
   past?: number;
   /** If given, receives the attention weights, shape [H, T, S]. */
   weights?: Tensor;
 }
 
+/**
+ * The kernel contract (specification v1). Implementations: `createReferenceBackend()` in this package (the
+ * spec) and the WASM SIMD backend of @llmf/runtime-wasm; `backendConformance` in @llmf/tensor/testing checks
+ * any implementation against the reference. Invalid shapes and arguments throw an LlmfError.
+ */
 export interface Backend {
   readonly specificationVersion: 'v1';
   /** 'js-ref' | 'wasm-simd' | ... */
@@ -109,13 +117,14 @@ export interface Backend {
   silu(out: Tensor, x: Tensor): void;
   /** SwiGLU gate: out [T, F] = silu(gate) ⊙ up */
   swiglu(out: Tensor, gate: Tensor, up: Tensor): void;
-  /** out [T, C] = table[ids[t]] for table [V, C]. Ids are checked: 0 ≤ id < V. */
+  /** out [T, C] = table[ids[t]] for table [V, C]. Ids are checked: 0 ≤ id < V (an LlmfError before anything is written). */
   embedding(out: Tensor, table: Tensor, ids: ArrayLike<number>): void;
   /** Rotary position embedding of x [T, heads, D] into out (same shape; out === x allowed). */
   rope(out: Tensor, x: Tensor, o: RopeOptions): void;
   /**
    * Scaled dot-product attention with grouped-query heads.
-   * q [T, H, D], k [S, Hkv, D], v [S, Hkv, D] → out [T, H, D]; query head h reads kv head ⌊h·Hkv/H⌋.
+   * q [T, H, D], k [S, Hkv, D], v [S, Hkv, D] → out [T, H, D]; query head h reads kv head ⌊h·Hkv/H⌋
+   * (H must be a multiple of Hkv).
    * weights_h = softmax(q_h·k_hᵀ·scale + mask), out_h = weights_h · v_h.
    */
   attention(out: Tensor, q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions): void;

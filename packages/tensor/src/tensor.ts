@@ -4,8 +4,10 @@
 
 import { LlmfError } from './errors';
 
+/** Dimensions, outermost first (PyTorch order): [T, C] is T rows of C values. */
 export type Shape = readonly number[];
 
+/** A shape and its values: a contiguous, row-major Float32Array of exactly sizeOf(shape) elements (possibly a view). */
 export interface Tensor {
   readonly shape: Shape;
   readonly data: Float32Array;
@@ -76,6 +78,13 @@ export function zeros(shape: Shape): Tensor {
 
 /** A view of rows [start, end) of the outermost dimension; shares memory with `t`. */
 export function rows(t: Tensor, start: number, end: number): Tensor {
+  const count = t.shape.length === 0 ? 1 : t.shape[0];
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > count) {
+    throw new LlmfError(
+      'SHAPE_MISMATCH',
+      `rows: [${start}, ${end}) is not a row range of a tensor with ${count} rows`,
+    );
+  }
   const rowSize = t.shape.length === 0 ? 1 : sizeOf(t.shape.slice(1));
   return {
     shape: Object.freeze([end - start, ...t.shape.slice(1)]),
