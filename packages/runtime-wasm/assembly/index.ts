@@ -10,6 +10,7 @@ export { linear_f32, matmul_f32 } from './matmul';
 export { layer_norm_f32, rms_norm_f32 } from './norm';
 export { rope_f32 } from './rope';
 export { softmax_f32 } from './softmax';
+export { peak_f32 } from './peak';
 
 /** First byte after the module's static data: the glue allocates tensors from here up. */
 export function heap_base(): usize {

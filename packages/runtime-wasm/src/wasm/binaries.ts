@@ -6,6 +6,7 @@ import { relaxedThreadsWasm, relaxedWasm, simdThreadsWasm, simdWasm } from '../g
 /** The exports of the kernel module (assembly/index.ts). Pointers are byte offsets into linear memory. */
 export interface KernelExports {
   heap_base(): number;
+  peak_f32(iters: number): number;
   add_f32(out: number, a: number, b: number, n: number, period: number): void;
   mul_f32(out: number, a: number, b: number, n: number, period: number): void;
   scale_f32(out: number, x: number, n: number, s: number): void;

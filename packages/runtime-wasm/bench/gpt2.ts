@@ -1,0 +1,180 @@
+// End-to-end GPT-2 124M (12 layers, C = 768, 12 heads, V = 50257) on the same seeded weights:
+//   @llmf wasm backend  vs  onnxruntime-web (WASM SIMD, same threads)  vs  onnxruntime-node (native CPU)
+// Prefill: one forward of a 128-token prompt, logits of the last position only (what generation needs).
+// Decode: 32 greedy steps over the KV cache, one token each. Medians of RUNS runs (default 3), 1 and 2 threads.
+// Model: /work/shared/tools/make-gpt2-bench-model DIR writes the checkpoint and model.onnx; pass DIR as
+// LLMF_BENCH_MODEL (default /work/bench-models/gpt2-124m). Prints a table and one JSON line.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSafetensors } from '@llmf/tensor';
+import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
+import type * as OrtTypes from 'onnxruntime-common';
+import { kernelBytes } from '../src/wasm/binaries';
+import { createWasmBackend } from '../src/wasm/index';
+
+const dir = process.env.LLMF_BENCH_MODEL ?? '/work/bench-models/gpt2-124m';
+const RUNS = Number(process.env.RUNS ?? 3);
+const PROMPT = 128;
+const DECODE = 32;
+const THREADS = (process.env.THREADS ?? '1,2').split(',').map(Number);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const argmax = (a: ArrayLike<number>, from = 0, n = a.length) => {
+  let best = from;
+  for (let i = from; i < from + n; i++) if (a[i] > a[best]) best = i;
+  return best - from;
+};
+
+const rawConfig = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+const config = configFromHuggingFace(rawConfig);
+const { nLayer: L, nHead: H, dHead: D, vocabSize: V, dModel: C } = config;
+// a fixed prompt: ids spread over the vocabulary
+const prompt = Array.from({ length: PROMPT }, (_, i) => (i * 7919 + 13) % V);
+
+interface Result {
+  runtime: string;
+  threads: number;
+  prefillMs: number;
+  decodeMs: number;
+  ids: number[];
+}
+
+/** FLOPs of one forward of T new tokens after P cached ones, logits for the last token only. */
+function flops(T: number, P: number): number {
+  const F = 4 * C;
+  const perToken = L * (2 * C * 3 * C + 2 * C * C + 2 * 2 * C * F);
+  const attention = L * H * T * (P + (T + 1) / 2) * D * 4;
+  return T * perToken + attention + 2 * C * V;
+}
+
+async function llmf(threads: number): Promise<Result> {
+  const tensors = readSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))));
+  const backend = await createWasmBackend({ threads });
+  const maxTokens = PROMPT + DECODE;
+  const model = loadTransformer({ config, tensors, backend, maxTokens });
+  tensors.clear();
+  const prefill: number[] = [];
+  const decode: number[] = [];
+  let ids: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    model.reset();
+    let t0 = performance.now();
+    let logits = model.forwardCached(prompt, { lastOnly: true });
+    prefill.push(performance.now() - t0);
+    ids = [argmax(logits)];
+    t0 = performance.now();
+    for (let i = 1; i < DECODE; i++) {
+      logits = model.forwardCached([ids[ids.length - 1]], { lastOnly: true });
+      ids.push(argmax(logits));
+    }
+    decode.push(performance.now() - t0);
+  }
+  backend.dispose();
+  return { runtime: '@llmf wasm', threads, prefillMs: median(prefill), decodeMs: median(decode), ids };
+}
+
+async function onnx(
+  ort: typeof OrtTypes,
+  name: string,
+  session: OrtTypes.InferenceSession,
+  threads: number,
+): Promise<Result> {
+  const feeds = (ids: number[], pastK: OrtTypes.Tensor, pastV: OrtTypes.Tensor) => ({
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
+    past_k: pastK,
+    past_v: pastV,
+  });
+  const empty = () => new ort.Tensor('float32', new Float32Array(0), [L, 1, H, 0, D]);
+  const prefill: number[] = [];
+  const decode: number[] = [];
+  let ids: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let t0 = performance.now();
+    let out = await session.run(feeds(prompt, empty(), empty()));
+    prefill.push(performance.now() - t0);
+    ids = [argmax(out.logits.data as Float32Array)];
+    t0 = performance.now();
+    for (let i = 1; i < DECODE; i++) {
+      out = await session.run(feeds([ids[ids.length - 1]], out.present_k, out.present_v));
+      ids.push(argmax(out.logits.data as Float32Array));
+    }
+    decode.push(performance.now() - t0);
+  }
+  await session.release();
+  return { runtime: name, threads, prefillMs: median(prefill), decodeMs: median(decode), ids };
+}
+
+async function ortWeb(threads: number): Promise<Result> {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.simd = true;
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    executionProviders: ['wasm'],
+  });
+  return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-web (wasm)', session, threads);
+}
+
+async function ortNode(threads: number): Promise<Result> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-node (native)', session, threads);
+}
+
+async function peakGflops(): Promise<number> {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+  const { instance } = await WebAssembly.instantiate(kernelBytes('simd128', false), { env: { memory } });
+  const peak = (instance.exports as { peak_f32(n: number): number }).peak_f32;
+  const samples: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const t0 = performance.now();
+    peak(2_000_000);
+    samples.push(performance.now() - t0);
+  }
+  return (2_000_000 * 64) / Math.min(...samples) / 1e6;
+}
+
+const results: Result[] = [];
+for (const threads of THREADS) {
+  for (const run of [llmf, ortWeb, ortNode]) {
+    try {
+      results.push(await run(threads));
+    } catch (e) {
+      console.error(`${run.name} (${threads} threads) failed: ${String(e)}`);
+    }
+  }
+}
+const peak = await peakGflops();
+const prefillFlops = flops(PROMPT, 0);
+const decodeFlops = Array.from({ length: DECODE - 1 }, (_, i) => flops(1, PROMPT + i)).reduce(
+  (a, b) => a + b,
+  0,
+);
+const rows = results.map((r) => {
+  const web = results.find((x) => x.runtime.startsWith('onnxruntime-web') && x.threads === r.threads);
+  const one = results.find((x) => x.runtime === r.runtime && x.threads === 1);
+  return {
+    runtime: r.runtime,
+    threads: r.threads,
+    'prefill tok/s': +(PROMPT / (r.prefillMs / 1000)).toFixed(1),
+    'decode tok/s': +((DECODE - 1) / (r.decodeMs / 1000)).toFixed(2),
+    'prefill GFLOP/s': +(prefillFlops / r.prefillMs / 1e6).toFixed(2),
+    'decode GFLOP/s': +(decodeFlops / r.decodeMs / 1e6).toFixed(2),
+    'prefill vs ort-web': web ? +(web.prefillMs / r.prefillMs).toFixed(2) : '',
+    'decode vs ort-web': web ? +(web.decodeMs / r.decodeMs).toFixed(2) : '',
+    'prefill vs 1 thread': one ? +(one.prefillMs / r.prefillMs).toFixed(2) : '',
+    'greedy ids = ort-node': String(
+      r.ids.join() === results.find((x) => x.runtime.startsWith('onnxruntime-node'))?.ids.join(),
+    ),
+  };
+});
+console.table(rows);
+console.log(
+  `SIMD128 peak (one thread, register-only f32x4 mul+add): ${peak.toFixed(1)} GFLOP/s; runs: ${RUNS}, medians`,
+);
+console.log(
+  JSON.stringify({ bench: 'gpt2-124m', prompt: PROMPT, decode: DECODE, runs: RUNS, peakGflops: peak, rows }),
+);
