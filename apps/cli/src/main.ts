@@ -61,7 +61,9 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
   const debug = argv.includes('--debug');
   const errStyles = styles(shouldColor(io.stderr, io.env));
   const fail = (prefix: string, error: unknown, code: number) => {
-    io.stderr.write(`${errStyles.red('llmf:')} ${prefix}${describe(error)}\n`);
+    // one line, always: a library message that spans lines is joined
+    const message = describe(error).replace(/\s*\n\s*/g, ' ');
+    io.stderr.write(`${errStyles.red('llmf:')} ${prefix}${message}\n`);
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return code;
   };
