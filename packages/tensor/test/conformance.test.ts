@@ -128,6 +128,22 @@ describe('the suite catches broken backends', () => {
     expect(geluMessages.join('\n')).toMatch(/broken gelu modified its input x/);
   });
 
+  test('linear that ignores the byteOffset of views (writes at the start of the buffer)', async () => {
+    const ref = createReferenceBackend();
+    const ignoresOffset: Backend['linear'] = (out, x, w, bias) => {
+      const atStart = (t: Tensor): Tensor => ({
+        shape: t.shape,
+        data: new Float32Array(t.data.buffer, 0, t.data.length),
+      });
+      ref.linear(atStart(out), atStart(x), w, bias);
+    };
+    const messages = await failures(
+      backendConformance(broken({ linear: ignoresOffset }), { numRuns: 20 }),
+      'linear',
+    );
+    expect(messages.some((m) => m.includes('broken linear outAll vs js-ref'))).toBe(true);
+  });
+
   test('alloc that returns uninitialised memory', async () => {
     const dirty = broken({
       alloc: (shape) => {

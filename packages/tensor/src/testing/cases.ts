@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import type { AttentionOptions, Backend, Op, RopeOptions } from '../backend';
-import type { Shape, Tensor } from '../tensor';
+import { rows, type Shape, type Tensor } from '../tensor';
 import { arbDim, arbIds, arbShape, arbTensor } from './arbitraries';
 
 /** One generated test case of an op. */
@@ -354,6 +354,63 @@ export function caseFamilies(): CaseFamily[] {
           call: (be: Backend, t: Record<string, Tensor>) =>
             be.attention(t.out, t.q, t.k, t.v, { scale: 0.5, causal: false }),
           options: { scale: 0.5, causal: false },
+        })),
+    },
+    {
+      op: 'attention',
+      name: 'k/v as the first S rows of a larger cache, out as a row range; nothing written outside out',
+      cases: fc
+        .record({
+          T: arbDim({ max: 9, large: false }),
+          past: arbDim({ min: 0, max: 20, large: false }),
+          spare: arbDim({ max: 9, large: false }),
+          Hkv: fc.integer({ min: 1, max: 2 }),
+          group: fc.integer({ min: 1, max: 3 }),
+          D: arbDim({ max: 33 }),
+        })
+        .chain((r) =>
+          fc.tuple(
+            fc.constant(r),
+            arbTensor([r.T, r.Hkv * r.group, r.D]),
+            arbTensor([r.past + r.T + r.spare, r.Hkv, r.D]),
+            arbTensor([r.past + r.T + r.spare, r.Hkv, r.D]),
+          ),
+        )
+        .map(([r, q, keyCache, valueCache]) => {
+          const S = r.past + r.T;
+          return {
+            inputs: [input('q', q), input('keyCache', keyCache), input('valueCache', valueCache)],
+            outputs: [{ name: 'outAll', shape: [r.T + 2, r.Hkv * r.group, r.D] }],
+            call: (be: Backend, t: Record<string, Tensor>) =>
+              be.attention(
+                rows(t.outAll, 1, r.T + 1),
+                t.q,
+                rows(t.keyCache, 0, S),
+                rows(t.valueCache, 0, S),
+                {
+                  scale: 1 / Math.sqrt(r.D),
+                  causal: true,
+                  past: r.past,
+                },
+              ),
+            options: { S, past: r.past, view: 'k, v = rows(cache, 0, S); out = rows(outAll, 1, T + 1)' },
+          };
+        }),
+    },
+    {
+      op: 'linear',
+      name: 'x and out as row ranges of larger tensors; nothing written outside out',
+      cases: fc
+        .tuple(arbDim({ max: 17, large: false }), arbDim(), arbDim())
+        .chain(([T, K, N]) =>
+          fc.tuple(arbTensor([T + 3, K]), arbTensor([N, K]), arbTensor([N]), fc.constant(T)),
+        )
+        .map(([xAll, w, bias, T]) => ({
+          inputs: [input('xAll', xAll), input('w', w, 'weights'), input('bias', bias, 'weights')],
+          outputs: [{ name: 'outAll', shape: [T + 2, w.shape[0]] }],
+          call: (be: Backend, t: Record<string, Tensor>) =>
+            be.linear(rows(t.outAll, 2, T + 2), rows(t.xAll, 3, T + 3), t.w, t.bias),
+          options: { view: 'x = rows(xAll, 3, T + 3); out = rows(outAll, 2, T + 2)' },
         })),
     },
   ];
