@@ -128,6 +128,10 @@ describe('llmf serve: bad requests', () => {
   test('unknown routes are 404, wrong methods 405 with Allow', async () => {
     expectError(await raw(url, { method: 'GET', path: '/v1/nothing' }), 404, 'not_found');
     expectError(await raw(url, { method: 'POST', path: '/' }), 404, 'not_found');
+    // a path that does not percent-decode is an unknown route, not a server error
+    expectError(await raw(url, { method: 'GET', path: '/v1/models/%E0%A4%A' }), 404, 'not_found');
+    const percent = await raw(url, { method: 'GET', path: '/v1/models/gpt2%2Dtiny' });
+    expect(percent.status).toBe(200);
     const r = await raw(url, { method: 'GET', path: '/v1/completions' });
     expectError(r, 405, 'method_not_allowed');
     expect(r.headers.allow).toBe('POST');

@@ -150,7 +150,7 @@ export async function startServer(o: ServeOptions): Promise<LlmServer> {
     }
     if (path.startsWith('/v1/models/')) {
       allow('GET');
-      const id = decodeURIComponent(path.slice('/v1/models/'.length));
+      const id = path.slice('/v1/models/'.length);
       if (id !== o.modelId)
         throw new HttpError(
           404,
@@ -190,7 +190,7 @@ export async function startServer(o: ServeOptions): Promise<LlmServer> {
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+    const path = pathOf(req.url);
     res.on('close', () =>
       o.log?.(
         `${req.method} ${path} ${res.statusCode}${res.writableFinished ? '' : ' (client closed)'} ${(performance.now() - t0).toFixed(0)} ms`,
@@ -243,4 +243,13 @@ export async function startServer(o: ServeOptions): Promise<LlmServer> {
       return closed;
     },
   };
+}
+
+/** The request's path without a trailing slash, percent-decoded ('/' for a target that does not parse). */
+function pathOf(target: string | undefined): string {
+  try {
+    return decodeURIComponent(new URL(target ?? '/', 'http://localhost').pathname).replace(/\/+$/, '') || '/';
+  } catch {
+    return '/';
+  }
 }
