@@ -24,6 +24,8 @@ export interface HubServerOptions {
   repo: string;
   /** Files to cut off halfway, on every transfer (`always`) or only the first (`once`). */
   cut?: Record<string, 'once' | 'always'>;
+  /** Origin the LFS redirects point at (another server, like the hub's CDN); default this server. */
+  cdn?: string;
   /** A sha256 to advertise instead of the true one (to test verification). */
   wrongSha256?: Record<string, string>;
 }
@@ -46,7 +48,7 @@ export async function startHub(o: HubServerOptions): Promise<HubServer> {
       if (file.endsWith('.safetensors')) {
         const sha = o.wrongSha256?.[file] ?? createHash('sha256').update(bytes).digest('hex');
         res.writeHead(302, {
-          location: `/lfs/${encodeURIComponent(file)}`,
+          location: `${o.cdn ?? ''}/lfs/${encodeURIComponent(file)}`,
           'x-linked-size': String(bytes.length),
           'x-linked-etag': `"${sha}"`,
         });

@@ -112,6 +112,21 @@ describe('llmf pull', () => {
     expect(hub.requests.length - before).toBe(1); // only the (absent) index is asked for again
   });
 
+  test('HF_TOKEN goes to the hub as a bearer token, but not to the CDN the weights redirect to', async () => {
+    const cdn = await startHub({ dir: source, repo });
+    try {
+      hub = await startHub({ dir: source, repo, cdn: cdn.endpoint });
+      const r = await runCli(['pull', repo], { env: { ...env(), HF_TOKEN: 'hf_secret' } });
+      expect(r.code).toBe(0);
+      same('model.safetensors');
+      expect(hub.requests.every((q) => q.headers.authorization === 'Bearer hf_secret')).toBe(true);
+      expect(cdn.requests.map((q) => q.path)).toEqual(['/lfs/model.safetensors']);
+      expect(cdn.requests[0]!.headers.authorization).toBeUndefined();
+    } finally {
+      await cdn.close();
+    }
+  });
+
   test('an unknown repo is a runtime error; a malformed repo id is a usage error', async () => {
     hub = await startHub({ dir: source, repo });
     const missing = await runCli(['pull', 'nobody/nothing'], { env: env() });

@@ -44,6 +44,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const model = resolveModel(o.model as string | undefined, ctx.env);
   const template = loadChatTemplate(model.dir, model.label);
   const sampling = samplingFrom(args);
+  const userStop = stopStrings(args) ?? [];
   const llm = await loadLlm(model.dir, {
     backend: o.backend as BackendName | undefined,
     threads: o.threads as number | undefined,
@@ -52,7 +53,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const system = o.system as string | undefined;
   const start: ChatMessage[] = system ? [{ role: 'system', content: system }] : [];
   let messages: ChatMessage[] = [...start];
-  const stop = [...(stopStrings(args) ?? []), ...(template.eosToken ? [template.eosToken] : [])];
+  const stop = [...userStop, ...(template.eosToken ? [template.eosToken] : [])];
   const maxTokens = (o.maxTokens as number | undefined) ?? 256;
   const context: number | undefined = llm.contextLength;
   const interactive = ctx.stdin.isTTY === true;

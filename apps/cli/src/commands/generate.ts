@@ -99,6 +99,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const prompt = await readPrompt(args, ctx);
   const model = resolveModel(o.model as string | undefined, ctx.env);
   const sampling = samplingFrom(args);
+  const stop = stopStrings(args);
   const json = o.json === true;
   const showStats = o.stats === true || ctx.verbose;
 
@@ -123,7 +124,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     const generation = llm.generate(promptIds, {
       ...sampling,
       maxTokens,
-      stop: stopStrings(args),
+      stop,
       signal: abort.signal,
     });
     try {

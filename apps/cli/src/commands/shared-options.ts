@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 
 import type { OptionSpec, ParsedArgs } from '../args';
+import { UsageError } from '../errors';
 import type { GenerateOptions } from '../runtime';
 
 export const modelOptions: OptionSpec[] = [
@@ -129,6 +130,7 @@ export function samplingFrom(args: ParsedArgs): Required<
 /** `--stop` values with the escapes \n, \t and \\ turned into the characters they name. */
 export function stopStrings(args: ParsedArgs): string[] | undefined {
   const values = args.options.stop as string[] | undefined;
+  if (values?.includes('')) throw new UsageError('--stop needs a non-empty TEXT');
   return values?.map((v) =>
     v.replace(/\\([nt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\')),
   );

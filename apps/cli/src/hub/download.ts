@@ -62,12 +62,13 @@ async function request(
   signal?: AbortSignal,
 ): Promise<Response0> {
   let current = url;
+  let hopHeaders = headers;
   let linkedSize: number | undefined;
   let sha256: string | undefined;
   for (let hop = 0; hop <= maxRedirects; hop++) {
     let response: Response;
     try {
-      response = await fetch(current, { headers, redirect: 'manual', signal });
+      response = await fetch(current, { headers: hopHeaders, redirect: 'manual', signal });
     } catch (error) {
       if (signal?.aborted) throw error;
       const reason = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -82,7 +83,14 @@ async function request(
     if (!sha256 && linkedEtag && /^[0-9a-f]{64}$/i.test(linkedEtag)) sha256 = linkedEtag.toLowerCase();
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       await response.body?.cancel();
-      current = new URL(response.headers.get('location')!, current).toString();
+      const next = new URL(response.headers.get('location')!, current);
+      // subtle: LFS redirects go to a CDN with a signed URL; a bearer token sent there as well is at best
+      // leaked and at worst refused ("only one auth mechanism allowed"), so it stays with the hub's origin.
+      if (next.origin !== new URL(url).origin) {
+        const { authorization: _, ...rest } = hopHeaders;
+        hopHeaders = rest;
+      }
+      current = next.toString();
       continue;
     }
     if (!sha256 && etag && /^[0-9a-f]{64}$/i.test(etag) && response.ok) sha256 = etag.toLowerCase();
