@@ -51,6 +51,8 @@ export interface GenerationModel {
   readonly tokenizer: Tokenizer;
   readonly config: ModelConfig;
   readonly transformer: Transformer;
+  /** Ids every text prompt starts with ([BOS] for models whose tokenizer files ask for it). */
+  readonly promptPrefix: readonly number[];
   /** Called when iteration starts (throws when busy or disposed); `release` when it ends. */
   acquire(): void;
   release(): void;
@@ -150,7 +152,9 @@ export function startGeneration(
         if (n + 1 < limit) logits = transformer.forwardCached([id], { lastOnly: true }); // [1] → [V]
       }
       // EOS, maxTokens or a full context: what was held back is final now
-      for (const token of text.end()) {
+      const { ready, stopped } = text.end();
+      if (stopped) finish('stop');
+      for (const token of ready) {
         yield token;
         if (signal?.aborted) return finish('abort');
       }
@@ -180,12 +184,15 @@ function invalid(message: string): LlmfError {
   return new LlmfError('INVALID_ARGUMENT', `generate: ${message}`);
 }
 
-/** Prompt → ids, checked against the vocabulary. An empty prompt starts from BOS when the model has one. */
+/**
+ * Prompt → ids, checked against the vocabulary. Text gets the model's prompt prefix (BOS where the tokenizer
+ * files ask for it); ids are used as given. An empty prompt starts from BOS when the model has one.
+ */
 function promptIds(model: GenerationModel, prompt: string | number[]): number[] {
   const V = model.config.vocabSize;
   let ids: number[];
   if (typeof prompt === 'string') {
-    ids = model.tokenizer.encode(prompt);
+    ids = [...model.promptPrefix, ...model.tokenizer.encode(prompt)];
   } else if (Array.isArray(prompt)) {
     prompt.forEach((id, i) => {
       if (!Number.isInteger(id)) throw invalid(`prompt id at index ${i} is ${String(id)}, not an integer`);
@@ -264,13 +271,16 @@ export class TextStream {
   }
 
   /** The stream ended (EOS, length): flush the decoder and release everything held. */
-  end(): GeneratedToken[] {
+  end(): { ready: GeneratedToken[]; stopped: boolean } {
     const tail = this.decoder.end(); // an incomplete character becomes U+FFFD, as in tokenizer.decode
     const last = this.held[this.held.length - 1];
     if (last) last.text += tail;
-    const out = this.held;
+    // subtle: that U+FFFD can complete a stop string
+    const stopAt = this.firstStop(this.held.map((t) => t.text).join(''));
+    if (stopAt >= 0) return { ready: this.cut(stopAt), stopped: true };
+    const ready = this.held;
     this.held = [];
-    return out;
+    return { ready, stopped: false };
   }
 
   /** Follow UTF-8 lead and continuation bytes of the token (a superset of what TextDecoder holds back). */

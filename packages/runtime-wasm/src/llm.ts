@@ -16,6 +16,12 @@ export interface LLM {
   /** The backend's name, e.g. 'js-ref'. */
   readonly backendName: string;
   /**
+   * Text → the ids `generate(text)` starts from: `tokenizer.encode(text)` after the BOS token when the
+   * model's tokenizer files ask for one (tokenizer_config.json `add_bos_token`, or a tokenizer.json
+   * post-processor template that starts with a special token). Use it to build id prompts yourself.
+   */
+  encodePrompt(text: string): number[];
+  /**
    * Logits of a fresh sequence: row-major [ids.length, V]; row t scores the token after ids[0..t].
    * Throws LlmfError for bad ids ('INVALID_ARGUMENT', 'UNKNOWN_TOKEN'), a sequence longer than the context
    * ('CONTEXT_OVERFLOW'), while a generation runs ('BUSY') or after dispose ('DISPOSED').
@@ -40,8 +46,9 @@ export function createLLM(parts: {
   config: ModelConfig;
   transformer: Transformer;
   backend: Backend;
+  promptPrefix: number[];
 }): LLM {
-  const { tokenizer, config, transformer, backend } = parts;
+  const { tokenizer, config, transformer, backend, promptPrefix } = parts;
   let busy = false;
   let disposed = false;
   const checkUsable = (what: string) => {
@@ -57,6 +64,7 @@ export function createLLM(parts: {
     tokenizer,
     config,
     transformer,
+    promptPrefix,
     acquire() {
       checkUsable('generate');
       busy = true;
@@ -71,6 +79,7 @@ export function createLLM(parts: {
     config,
     contextLength: transformer.maxTokens,
     backendName: backend.name,
+    encodePrompt: (text: string) => [...promptPrefix, ...tokenizer.encode(text)],
     async forward(ids: number[]): Promise<Float32Array> {
       checkUsable('forward');
       return transformer.forward(ids);

@@ -68,8 +68,11 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
     );
   }
 
-  // 2. the tokenizer
-  const tokenizer = await readTokenizer(files, progress);
+  // 2. the tokenizer, and whether text prompts start with BOS (the post-processor encode() does not apply)
+  const { tokenizer, json: tokenizerJson } = await readTokenizer(files, progress);
+  const tokenizerConfigBytes = await progress.read('tokenizer_config.json');
+  const tokenizerConfig = tokenizerConfigBytes && parseJson(tokenizerConfigBytes, 'tokenizer_config.json');
+  const promptPrefix = bosPrefix(config, tokenizer, tokenizerJson, tokenizerConfig);
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new ModelFormatError(
       `the tokenizer has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}; the tokenizer and the weights belong to different models`,
@@ -83,7 +86,7 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
     // backends with growable memory (wasm) take the total up front: one grow instead of many while uploading
     (backend as { reserve?(bytes: number): void }).reserve?.(tensorBytes(config, tensors, contextLength));
     const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength });
-    return createLLM({ tokenizer, config, transformer, backend });
+    return createLLM({ tokenizer, config, transformer, backend, promptPrefix });
   } catch (e) {
     backend.dispose(); // nothing half-loaded: release whatever the backend allocated
     throw e;
@@ -119,15 +122,72 @@ function addEos(config: ModelConfig, generation: Record<string, unknown>): void 
   }
 }
 
-async function readTokenizer(files: FileSource, progress: Progress): Promise<Tokenizer> {
-  const json = await progress.read('tokenizer.json');
-  if (json !== undefined) return Tokenizer.fromHuggingFace(new TextDecoder().decode(json));
+async function readTokenizer(
+  files: FileSource,
+  progress: Progress,
+): Promise<{ tokenizer: Tokenizer; json?: unknown }> {
+  const bytes = await progress.read('tokenizer.json');
+  if (bytes !== undefined) {
+    const text = new TextDecoder().decode(bytes);
+    const tokenizer = Tokenizer.fromHuggingFace(text); // checks the JSON first, with the tokenizer's own errors
+    return { tokenizer, json: JSON.parse(text) };
+  }
   const vocab = await progress.read('vocab.json');
   const merges = vocab === undefined ? undefined : await progress.read('merges.txt');
   if (vocab === undefined || merges === undefined)
     throw await missing(files, 'tokenizer.json (or vocab.json + merges.txt)');
   const text = new TextDecoder();
-  return Tokenizer.fromVocabAndMerges(text.decode(vocab), text.decode(merges));
+  return { tokenizer: Tokenizer.fromVocabAndMerges(text.decode(vocab), text.decode(merges)) };
+}
+
+/**
+ * The ids a text prompt starts with: [BOS] when the tokenizer files ask for it — tokenizer_config.json
+ * `"add_bos_token": true` (Llama 2, Mistral, TinyLlama), or a tokenizer.json TemplateProcessing
+ * post-processor (alone or in a Sequence) whose single-sequence template starts with a special token
+ * (Llama 3) — else [].
+ */
+function bosPrefix(
+  config: ModelConfig,
+  tokenizer: Tokenizer,
+  tokenizerJson: unknown,
+  tokenizerConfig: Record<string, unknown> | undefined,
+): number[] {
+  const addBos = tokenizerConfig?.add_bos_token;
+  if (addBos === false) return [];
+  if (addBos === true) {
+    const text = tokenText(tokenizerConfig?.bos_token);
+    const id = text === undefined ? config.bosTokenId : (tokenizer.specialTokens[text] ?? config.bosTokenId);
+    if (id === undefined) {
+      throw new ModelFormatError(
+        'tokenizer_config.json sets add_bos_token but names no bos_token, and config.json has no bos_token_id',
+      );
+    }
+    return [id];
+  }
+  const post = (tokenizerJson as { post_processor?: Json } | undefined)?.post_processor;
+  const templates = post?.type === 'Sequence' && Array.isArray(post.processors) ? post.processors : [post];
+  for (const t of templates as (Json | undefined)[]) {
+    if (t?.type !== 'TemplateProcessing' || !Array.isArray(t.single)) continue;
+    const first = (t.single as Json[])[0]?.SpecialToken as Json | undefined;
+    if (first === undefined) return [];
+    const ids = ((t.special_tokens as Json | undefined)?.[first.id as string] as Json | undefined)?.ids;
+    if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id) && id >= 0 && id < config.vocabSize)) {
+      throw new ModelFormatError(
+        `tokenizer.json post_processor: special token "${String(first.id)}" has no valid ids`,
+      );
+    }
+    return ids as number[];
+  }
+  return [];
+}
+
+type Json = Record<string, unknown>;
+
+/** A token in tokenizer_config.json: "text" or { "content": "text", ... }. */
+function tokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const content = (value as Json | null | undefined)?.content;
+  return typeof content === 'string' ? content : undefined;
 }
 
 async function readWeights(files: FileSource, progress: Progress): Promise<Map<string, Tensor>> {
@@ -171,6 +231,7 @@ async function planProgress(files: FileSource, onProgress: ProgressCallback | un
     'merges.txt',
     WEIGHTS,
     WEIGHTS_INDEX,
+    'tokenizer_config.json',
   ];
   const sizes = await Promise.all(planned.map((name) => files.size(name)));
   // vocab.json + merges.txt are only read without tokenizer.json, and the index only without model.safetensors

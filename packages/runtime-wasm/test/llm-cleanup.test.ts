@@ -26,29 +26,58 @@ vi.mock('@llmf/tensor', async (importOriginal) => {
   };
 });
 
+vi.mock('../src/wasm/index', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/wasm/index')>();
+  return {
+    ...actual,
+    createWasmBackend: async (o: Parameters<typeof actual.createWasmBackend>[0]) => {
+      const backend = await actual.createWasmBackend(o);
+      const record = { disposed: 0 };
+      backends.push(record);
+      // keep the backend object (its getters read live memory), wrapping only dispose
+      const dispose = backend.dispose.bind(backend);
+      backend.dispose = () => {
+        record.disposed++;
+        dispose();
+      };
+      return backend;
+    },
+  };
+});
+
 beforeEach(() => {
   backends.length = 0;
 });
 
 describe('nothing half-loaded', () => {
-  it('weights that do not fit the config: the backend is created, then disposed', async () => {
-    const files = filesOf(gpt2.dir);
-    const tensors = readSafetensors(files['model.safetensors']);
-    tensors.delete([...tensors.keys()].at(-1) as string);
-    await expectLlmfError(
-      () => loadModel({ ...files, 'model.safetensors': writeSafetensors(tensors) }),
-      'MODEL_FORMAT',
-    );
-    expect(backends).toEqual([{ disposed: 1 }]);
-  });
+  it.each(['js', 'wasm'] as const)(
+    'weights that do not fit the config: the %s backend is created, then disposed',
+    async (backend) => {
+      const files = filesOf(gpt2.dir);
+      const tensors = readSafetensors(files['model.safetensors']);
+      tensors.delete([...tensors.keys()].at(-1) as string);
+      await expectLlmfError(
+        () => loadModel({ ...files, 'model.safetensors': writeSafetensors(tensors) }, { backend }),
+        'MODEL_FORMAT',
+      );
+      expect(backends).toEqual([{ disposed: 1 }]);
+    },
+  );
 
   it('a corrupt file fails before any backend exists', async () => {
     const files = filesOf(gpt2.dir);
     await expectLlmfError(
-      () => loadModel({ ...files, 'model.safetensors': files['model.safetensors'].slice(0, 64) }),
+      () =>
+        loadModel(
+          { ...files, 'model.safetensors': files['model.safetensors'].slice(0, 64) },
+          { backend: 'js' },
+        ),
       'MODEL_FORMAT',
     );
-    await expectLlmfError(() => loadModel({ ...files, 'tokenizer.json': '{"model": ' }), 'TOKENIZER_FORMAT');
+    await expectLlmfError(
+      () => loadModel({ ...files, 'tokenizer.json': '{"model": ' }, { backend: 'js' }),
+      'TOKENIZER_FORMAT',
+    );
     expect(backends).toEqual([]);
   });
 

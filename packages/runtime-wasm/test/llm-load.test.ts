@@ -98,14 +98,10 @@ describe('sources and layouts', () => {
     const llm = await loadModel(gpt2.dir, { backend: 'js', onProgress: (p) => events.push({ ...p }) });
     llm.dispose();
     const files = filesOf(gpt2.dir);
-    const total = ['config.json', 'tokenizer.json', 'model.safetensors'].reduce(
-      (s, f) => s + files[f].byteLength,
-      0,
-    );
+    const read = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'];
+    const total = read.reduce((s, f) => s + files[f].byteLength, 0);
     expect(events.at(-1)).toEqual({ loaded: total, total, file: 'model.safetensors' });
-    expect(new Set(events.map((e) => e.file))).toEqual(
-      new Set(['config.json', 'tokenizer.json', 'model.safetensors']),
-    );
+    expect(new Set(events.map((e) => e.file))).toEqual(new Set(read));
     for (let i = 1; i < events.length; i++) expect(events[i].loaded).toBeGreaterThan(events[i - 1].loaded);
     for (const e of events) expect(e.total).toBe(total);
   });
@@ -147,7 +143,7 @@ describe('sources and layouts', () => {
   });
 
   it('exposes the config, the context length and the backend', async () => {
-    const llm = await loadModel(llama.dir);
+    const llm = await loadModel(llama.dir, { backend: 'js' });
     expect(llm.config).toMatchObject({
       modelType: 'llama',
       vocabSize: 1025,
@@ -158,6 +154,71 @@ describe('sources and layouts', () => {
     expect(llm.contextLength).toBe(256);
     expect(llm.backendName).toBe('js-ref');
     llm.dispose();
+  });
+});
+
+describe('BOS for text prompts (encode() applies no post-processor; the runtime does)', () => {
+  const files = filesOf(gpt2.dir);
+  const text = new TextDecoder();
+  const tokenizerConfig = JSON.parse(text.decode(files['tokenizer_config.json']));
+  const tokenizerJson = JSON.parse(text.decode(files['tokenizer.json']));
+  const template = {
+    type: 'TemplateProcessing',
+    single: [{ SpecialToken: { id: '<|endoftext|>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+    pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+    special_tokens: { '<|endoftext|>': { id: '<|endoftext|>', ids: [1024], tokens: ['<|endoftext|>'] } },
+  };
+  const withTemplate = (post: unknown) => JSON.stringify({ ...tokenizerJson, post_processor: post });
+  const withConfig = (extra: object) => JSON.stringify({ ...tokenizerConfig, ...extra });
+
+  it.each<{ name: string; changes: Record<string, string>; prefix: number[] }>([
+    { name: 'the fixtures (no add_bos_token, a ByteLevel post-processor)', changes: {}, prefix: [] },
+    {
+      name: 'tokenizer_config.json add_bos_token: true',
+      changes: { 'tokenizer_config.json': withConfig({ add_bos_token: true }) },
+      prefix: [1024],
+    },
+    {
+      name: 'add_bos_token: false wins over a template',
+      changes: {
+        'tokenizer_config.json': withConfig({ add_bos_token: false }),
+        'tokenizer.json': withTemplate(template),
+      },
+      prefix: [],
+    },
+    {
+      name: 'a TemplateProcessing post-processor (Llama 3 style)',
+      changes: { 'tokenizer.json': withTemplate(template) },
+      prefix: [1024],
+    },
+    {
+      name: 'a template inside a Sequence post-processor',
+      changes: {
+        'tokenizer.json': withTemplate({
+          type: 'Sequence',
+          processors: [tokenizerJson.post_processor, template],
+        }),
+      },
+      prefix: [1024],
+    },
+  ])('$name → prefix $prefix', async ({ changes, prefix }) => {
+    const llm = await loadModel({ ...files, ...changes }, { backend: 'js' });
+    expect(llm.encodePrompt(gpt2.prompt)).toEqual([...prefix, ...gpt2.promptIds]);
+    const fromText = await collect(llm.generate(gpt2.prompt, { temperature: 0, maxTokens: 4 }));
+    const fromIds = await collect(
+      llm.generate([...prefix, ...gpt2.promptIds], { temperature: 0, maxTokens: 4 }),
+    );
+    expect(fromText.ids).toEqual(fromIds.ids);
+    llm.dispose();
+  });
+
+  it('a template naming a special token without valid ids is a format error', async () => {
+    const broken = { ...template, special_tokens: { '<|endoftext|>': { id: '<|endoftext|>', ids: [5000] } } };
+    await expectLlmfError(
+      () => loadModel({ ...files, 'tokenizer.json': withTemplate(broken) }),
+      'MODEL_FORMAT',
+      /has no valid ids/,
+    );
   });
 });
 

@@ -23,8 +23,9 @@ function run(
     perPush.push(ready.length);
     if (stopped) return { tokens, stopped, perPush };
   }
-  tokens.push(...stream.end());
-  return { tokens, stopped: false, perPush };
+  const { ready, stopped } = stream.end();
+  tokens.push(...ready);
+  return { tokens, stopped, perPush };
 }
 const textOf = (tokens: GeneratedToken[]) => tokens.map((t) => t.text).join('');
 
@@ -52,6 +53,14 @@ describe('TextStream', () => {
     const ids = tokenizer.encode('😀').slice(0, 2);
     expect(textOf(run(ids, []).tokens)).toBe(tokenizer.decode(ids));
     expect(tokenizer.decode(ids)).toBe('\uFFFD');
+  });
+
+  it('a stop string completed by the U+FFFD of an unfinished character at the end still stops', () => {
+    const ids = [...tokenizer.encode('ab'), tokenizer.encode('😀')[0]];
+    expect(textOf(run(ids, []).tokens)).toBe('ab\uFFFD');
+    const { tokens, stopped } = run(ids, ['b\uFFFD']);
+    expect(stopped).toBe(true);
+    expect(textOf(tokens)).toBe('a');
   });
 
   it('a stop string inside a token cuts that token; tokens after it are dropped', () => {
