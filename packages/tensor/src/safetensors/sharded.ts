@@ -65,13 +65,12 @@ export async function readShardedSafetensors(
     const inShard = new Set<string>();
     for (const entry of header.entries) {
       inShard.add(entry.name);
-      if (index.weightMap[entry.name] !== shard) {
+      const listed = Object.hasOwn(index.weightMap, entry.name) ? index.weightMap[entry.name] : undefined;
+      if (listed !== shard) {
         throw new LlmfError(
           'MODEL_FORMAT',
           `${shard}: holds tensor "${entry.name}" but model.safetensors.index.json ${
-            Object.hasOwn(index.weightMap, entry.name)
-              ? `puts it in ${index.weightMap[entry.name]}`
-              : 'does not list it'
+            listed === undefined ? 'does not list it' : `puts it in ${listed}`
           }`,
         );
       }

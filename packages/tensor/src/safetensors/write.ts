@@ -33,7 +33,8 @@ export function writeSafetensors(
   const bytesPerValue = dtype === 'F32' ? 4 : 2;
   const list = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
 
-  const header: Record<string, unknown> = {};
+  // subtle: a null prototype, so a tensor named "__proto__" is a key like any other
+  const header: Record<string, unknown> = Object.create(null);
   if (o.metadata !== undefined) {
     for (const [k, v] of Object.entries(o.metadata)) {
       if (typeof v !== 'string') {

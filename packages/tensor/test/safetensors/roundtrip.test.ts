@@ -147,6 +147,17 @@ describe('writeSafetensors → readSafetensors', () => {
     expect(() => writeSafetensors({ w: tensor([1]) }, { dtype: 'F64' as 'F32' })).toThrow(/dtype must be/);
   });
 
+  test('names that are Object.prototype keys are ordinary tensor names', () => {
+    const tensors = new Map([
+      ['__proto__', tensor([1])],
+      ['constructor', tensor([2])],
+      ['toString', tensor([3])],
+    ]);
+    const back = readSafetensors(writeSafetensors(tensors));
+    expect([...back.keys()]).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(back.get('__proto__')?.data).toEqual(new Float32Array([1]));
+  });
+
   test('reads integer and F64 dtypes as f32', () => {
     const header = {
       i: { dtype: 'I64', shape: [2], data_offsets: [0, 16] },

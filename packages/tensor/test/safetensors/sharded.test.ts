@@ -87,6 +87,14 @@ describe('readShardedSafetensors', () => {
     );
   });
 
+  test('a shard tensor named like an Object.prototype key is not "listed" by the prototype', async () => {
+    const shard = writeSafetensors({ constructor: tensor([1]) });
+    const e = await failure(
+      readShardedSafetensors({ weight_map: { a: 'x.safetensors' } }, async () => shard),
+    );
+    expect(e.message).toMatch(/x\.safetensors: holds tensor "constructor" but .* does not list it/);
+  });
+
   test('a corrupt shard is reported with its file name', async () => {
     const truncated = (f: string) => readShard(f).then((b) => b.subarray(0, b.length - 1));
     expect((await failure(readShardedSafetensors(index, truncated))).message).toMatch(
