@@ -134,6 +134,16 @@ describe('attention', () => {
     );
   });
 
+  test('NaN in q gives NaN for that query only; masked keys keep weight 0', () => {
+    const q = tensor(new Float32Array([1, 0, Number.NaN, 0]), [2, 1, 2]);
+    const kv = tensor(new Float32Array([1, 0, 0, 1]), [2, 1, 2]);
+    const { out, weights } = run(q, kv, kv, true);
+    expect(Number.isNaN(out.data[0])).toBe(false);
+    expect([...out.data.subarray(2)]).toEqual([Number.NaN, Number.NaN]);
+    expect(weights.data[1]).toBe(0); // query 0 cannot see key 1
+    expect([...weights.data.subarray(2)]).toEqual([Number.NaN, Number.NaN]);
+  });
+
   test('a single key gives its value; non-causal allows more queries than keys', () => {
     const v = tensor(new Float32Array([3, -1]), [1, 1, 2]);
     const { out } = run(

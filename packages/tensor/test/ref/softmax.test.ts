@@ -64,6 +64,19 @@ describe('softmax', () => {
     expect([...out.data]).toEqual([0, 0, 0, 0.5, 0, 0.5]);
   });
 
+  test('a row with NaN gives NaN (not hidden as zeros), other rows are unaffected', () => {
+    const out = zeros([3, 2]);
+    be.softmax(
+      out,
+      tensor([
+        [Number.NaN, 1],
+        [-Infinity, Number.NaN],
+        [0, 0],
+      ]),
+    );
+    expect([...out.data]).toEqual([Number.NaN, Number.NaN, Number.NaN, Number.NaN, 0.5, 0.5]);
+  });
+
   test('works in place and on 3-D tensors (over the last dimension)', () => {
     const x = tensor(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), [2, 2, 2]);
     const expected = zeros([2, 2, 2]);

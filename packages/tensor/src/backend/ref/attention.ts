@@ -62,6 +62,7 @@ export function attention(out: Tensor, q: Tensor, k: Tensor, v: Tensor, o: Atten
       // visible keys: all, or 0..past+t when causal
       const visible = o.causal ? past + t + 1 : S;
       let max = Number.NEGATIVE_INFINITY;
+      let hasNaN = false;
       for (let s = 0; s < S; s++) {
         if (s >= visible) {
           scores[s] = Number.NEGATIVE_INFINITY;
@@ -71,15 +72,24 @@ export function attention(out: Tensor, q: Tensor, k: Tensor, v: Tensor, o: Atten
         let dot = 0; // f64
         for (let d = 0; d < D; d++) dot += Q[qBase + d] * K[kBase + d];
         scores[s] = dot * o.scale;
-        if (scores[s] > max) max = scores[s];
+        if (Number.isNaN(scores[s])) hasNaN = true;
+        else if (scores[s] > max) max = scores[s];
       }
-      // softmax over s; subtract the row max: exp overflow
-      let sum = 0;
-      for (let s = 0; s < S; s++) {
-        scores[s] = max === Number.NEGATIVE_INFINITY ? 0 : Math.exp(scores[s] - max);
-        sum += scores[s];
+      if (hasNaN) {
+        // a NaN score (NaN in q or k) poisons the row: NaN weights on visible keys, say so instead of hiding it
+        for (let s = 0; s < S; s++) scores[s] = s < visible ? Number.NaN : 0;
+      } else if (max === Number.NEGATIVE_INFINITY) {
+        // no visible key (or all scores −∞): zero weights, zero output
+        scores.fill(0);
+      } else {
+        // softmax over s; subtract the row max: exp overflow. The max itself gives e^0 = 1, so sum ≥ 1.
+        let sum = 0;
+        for (let s = 0; s < S; s++) {
+          scores[s] = Math.exp(scores[s] - max);
+          sum += scores[s];
+        }
+        for (let s = 0; s < S; s++) scores[s] /= sum;
       }
-      for (let s = 0; s < S; s++) scores[s] = sum > 0 ? scores[s] / sum : 0;
       if (o.weights !== undefined) {
         const wBase = (h * T + t) * S;
         for (let s = 0; s < S; s++) o.weights.data[wBase + s] = scores[s];

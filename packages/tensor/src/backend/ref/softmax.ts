@@ -4,7 +4,8 @@ import type { Tensor } from '../../tensor';
 import { checkShape, checkTensor } from './check';
 
 /**
- * Row-wise softmax: out_i = e^(x_i − max) / Σ_j e^(x_j − max). A row of all −∞ (fully masked) gives zeros.
+ * Row-wise softmax: out_i = e^(x_i − max) / Σ_j e^(x_j − max). A row of all −∞ (fully masked) gives zeros;
+ * a row containing NaN gives NaN.
  * out may be x (in place).
  */
 export function softmax(out: Tensor, x: Tensor): void {
@@ -19,7 +20,17 @@ export function softmax(out: Tensor, x: Tensor): void {
     const base = r * C;
     // subtract the row max: e^x overflows f32 above x ≈ 88
     let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < C; i++) if (X[base + i] > max) max = X[base + i];
+    let hasNaN = false;
+    for (let i = 0; i < C; i++) {
+      const v = X[base + i];
+      if (Number.isNaN(v)) hasNaN = true;
+      else if (v > max) max = v;
+    }
+    if (hasNaN) {
+      // a NaN logit poisons the whole row: say so instead of hiding it
+      O.fill(Number.NaN, base, base + C);
+      continue;
+    }
     if (max === Number.NEGATIVE_INFINITY) {
       // subtle: every entry masked; −∞ − (−∞) is NaN, and "no key" means no weight
       O.fill(0, base, base + C);
