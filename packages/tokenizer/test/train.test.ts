@@ -87,6 +87,19 @@ describe('trainBPE byte level', () => {
     ]);
   });
 
+  it('takes any iterable of strings (a one-shot generator too); pieces never span two items', () => {
+    function* lines() {
+      yield 'ab';
+      yield 'ab';
+    }
+    const fromGenerator = trainBPE(lines(), { vocabSize: 258 });
+    expect(fromGenerator.encode('ab')).toEqual([256]);
+    // 'ab' + 'ab' as one text would be one piece "abab" with the pair (b, a); as two items it has none
+    const merges: Merge[] = [];
+    trainBPE(lines(), { vocabSize: 300, onMerge: (m) => merges.push(m) });
+    expect(merges).toEqual([{ step: 1, pair: ['a', 'b'], token: 'ab', count: 2 }]);
+  });
+
   it('gives just the 256 bytes (+ special tokens) for an empty corpus', () => {
     expect(trainBPE('', { vocabSize: 300 }).vocabSize).toBe(256);
     expect(
