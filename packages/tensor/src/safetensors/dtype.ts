@@ -97,6 +97,28 @@ export function f32ToBf16(value: number): number {
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
+/**
+ * float8 e4m3fn bits → number (PyTorch torch.float8_e4m3fn, safetensors F8_E4M3): 1 sign, 4 exponent
+ * (bias 7), 3 mantissa bits; exponent 0 is subnormal (m·2⁻⁹); no infinities, S.1111.111 is NaN; max 448.
+ * @example f8e4m3ToF32(0x38) // 1
+ */
+export function f8e4m3ToF32(bits: number): number {
+  const sign = bits & 0x80 ? -1 : 1;
+  const exponent = (bits >> 3) & 0xf;
+  const mantissa = bits & 0x7;
+  if (exponent === 0xf && mantissa === 0x7) return Number.NaN;
+  if (exponent === 0) return sign * mantissa * 2 ** -9;
+  return sign * (1 + mantissa / 8) * 2 ** (exponent - 7);
+}
+
+/**
+ * float8 e5m2 bits → number (torch.float8_e5m2, safetensors F8_E5M2): the top byte of an IEEE half.
+ * @example f8e5m2ToF32(0x3c) // 1
+ */
+export function f8e5m2ToF32(bits: number): number {
+  return f16ToF32((bits & 0xff) << 8);
+}
+
 let f16Table: Float32Array | undefined;
 
 /** All 65536 half-precision values, built on first use (256 KiB). */

@@ -2,6 +2,8 @@ export {
   bf16BytesToF32,
   bf16ToF32,
   dtypeSizes,
+  f8e4m3ToF32,
+  f8e5m2ToF32,
   f16BytesToF32,
   f16ToF32,
   f32ToBf16,

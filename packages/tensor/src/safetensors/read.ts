@@ -2,7 +2,7 @@
 
 import { LlmfError } from '../errors';
 import type { Tensor } from '../tensor';
-import { bf16BytesToF32, f16BytesToF32, f32BytesToF32 } from './dtype';
+import { bf16BytesToF32, f8e4m3ToF32, f8e5m2ToF32, f16BytesToF32, f32BytesToF32 } from './dtype';
 import { parseSafetensorsHeader, type SafetensorsEntry, type SafetensorsReadOptions } from './header';
 
 /** The stored bytes of one tensor: a view into `bytes`, no copy, no conversion (e.g. to upload F16 weights as they are). */
@@ -18,7 +18,8 @@ export function readTensorRaw(bytes: Uint8Array, entry: SafetensorsEntry): Uint8
 
 /**
  * One tensor converted to f32 (a fresh copy). F32, F16 and BF16 are exact conversions; F64, integer and
- * BOOL tensors are converted to the nearest f32. F8 dtypes throw LlmfError 'UNSUPPORTED'.
+ * BOOL tensors are converted to the nearest f32, F8 (e4m3fn, e5m2) exactly. An entry with a dtype outside the
+ * format throws LlmfError 'UNSUPPORTED'.
  */
 export function readTensor(bytes: Uint8Array, entry: SafetensorsEntry): Tensor {
   const raw = readTensorRaw(bytes, entry);
@@ -42,10 +43,14 @@ export function readTensor(bytes: Uint8Array, entry: SafetensorsEntry): Tensor {
     case 'U8':
     case 'BOOL':
       return { shape, data: readNumeric(raw, entry.dtype, n) };
+    case 'F8_E4M3':
+      return { shape, data: Float32Array.from(raw, f8e4m3ToF32) };
+    case 'F8_E5M2':
+      return { shape, data: Float32Array.from(raw, f8e5m2ToF32) };
     default:
       throw new LlmfError(
         'UNSUPPORTED',
-        `tensor "${entry.name}" is stored as ${entry.dtype}, which @llmf cannot convert yet; convert the checkpoint to F32, F16 or BF16`,
+        `tensor "${entry.name}" is stored as ${String(entry.dtype)}, which @llmf cannot convert; convert the checkpoint to F32, F16 or BF16`,
       );
   }
 }

@@ -1,11 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  LlmfError,
-  parseSafetensorsHeader,
-  readSafetensors,
-  tensor,
-  writeSafetensors,
-} from '../../src/index';
+import { LlmfError, readSafetensors, readTensor, tensor, writeSafetensors } from '../../src/index';
 import { rawFile } from './helpers';
 
 /** The error thrown by fn, checked to be an LlmfError with the given code. */
@@ -85,10 +79,21 @@ describe('corrupt safetensors files', () => {
     );
   });
 
-  test('a known dtype that cannot be converted gives UNSUPPORTED', () => {
-    const f = rawFile({ w: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2);
-    expect(parseSafetensorsHeader(f).entries[0].dtype).toBe('F8_E4M3');
-    expect(failure(() => readSafetensors(f), 'UNSUPPORTED').message).toMatch(/"w" is stored as F8_E4M3/);
+  test('F8 tensors convert; an entry with a dtype outside the format gives UNSUPPORTED', () => {
+    const f = rawFile(
+      {
+        a: { dtype: 'F8_E4M3', shape: [3], data_offsets: [0, 3] },
+        b: { dtype: 'F8_E5M2', shape: [2], data_offsets: [3, 5] },
+      },
+      5,
+    );
+    const dataStart = f.length - 5;
+    f.set([0x38, 0xbc, 0x7e, 0x3c, 0x7c], dataStart);
+    const t = readSafetensors(f);
+    expect([...(t.get('a')?.data ?? [])]).toEqual([1, -1.5, 448]);
+    expect([...(t.get('b')?.data ?? [])]).toEqual([1, Number.POSITIVE_INFINITY]);
+    const entry = { name: 'w', dtype: 'F4' as 'F32', shape: [1], begin: dataStart, end: dataStart + 1 };
+    expect(failure(() => readTensor(f, entry), 'UNSUPPORTED').message).toMatch(/"w" is stored as F4/);
   });
 
   test('overlapping tensors', () => {

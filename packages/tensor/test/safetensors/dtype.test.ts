@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { bf16BytesToF32, bf16ToF32, f16BytesToF32, f16ToF32, f32ToBf16, f32ToF16 } from '../../src/index';
+import {
+  bf16BytesToF32,
+  bf16ToF32,
+  f8e4m3ToF32,
+  f8e5m2ToF32,
+  f16BytesToF32,
+  f16ToF32,
+  f32ToBf16,
+  f32ToF16,
+} from '../../src/index';
 
 describe('f16', () => {
   test.each([
@@ -108,5 +117,38 @@ describe('bf16', () => {
   test('bulk conversion at an odd byte offset', () => {
     const buf = new Uint8Array([0, 0x80, 0x3f, 0x40, 0xc0]);
     expect([...bf16BytesToF32(buf.subarray(1))]).toEqual([1, -3]);
+  });
+});
+
+describe('f8', () => {
+  // values from torch.float8_e4m3fn / torch.float8_e5m2 semantics (OCP FP8 spec)
+  test.each([
+    [0x00, 0],
+    [0x38, 1],
+    [0xc0, -2],
+    [0x7e, 448], // max
+    [0x08, 2 ** -6], // smallest normal
+    [0x07, 7 * 2 ** -9], // largest subnormal
+    [0x01, 2 ** -9], // smallest subnormal
+    [0x3c, 1.5],
+  ])('e4m3fn 0x%s = %f', (bits, value) => {
+    expect(f8e4m3ToF32(bits)).toBe(value);
+  });
+  test('e4m3fn has NaN at S.1111.111 and no infinities', () => {
+    expect(f8e4m3ToF32(0x7f)).toBeNaN();
+    expect(f8e4m3ToF32(0xff)).toBeNaN();
+    expect(f8e4m3ToF32(0x78)).toBe(256);
+  });
+  test.each([
+    [0x3c, 1],
+    [0x7b, 57344], // max
+    [0x7c, Number.POSITIVE_INFINITY],
+    [0x01, 2 ** -16], // smallest subnormal
+    [0xc0, -2],
+  ])('e5m2 0x%s = %f', (bits, value) => {
+    expect(f8e5m2ToF32(bits)).toBe(value);
+  });
+  test('e5m2 NaN', () => {
+    expect(f8e5m2ToF32(0x7e)).toBeNaN();
   });
 });
