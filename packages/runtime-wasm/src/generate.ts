@@ -145,10 +145,12 @@ export function startGeneration(
           yield token;
           if (signal?.aborted) return finish('abort');
         }
+        if (stopped) return finish('stop');
+        // each step computes synchronously: give timers, I/O and abort handlers a turn between tokens
+        await nextMacrotask();
+        if (signal?.aborted) return finish('abort');
         if (!model.usable())
           throw new LlmfError('DISPOSED', 'generate: the model was disposed during the generation');
-        if (stopped) return finish('stop');
-        if (signal?.aborted) return finish('abort');
         if (n + 1 < limit) logits = transformer.forwardCached([id], { lastOnly: true }); // [1] → [V]
       }
       // EOS, maxTokens or a full context: what was held back is final now
@@ -169,6 +171,26 @@ export function startGeneration(
     finishReason: { get: () => finishReason, enumerable: true },
   });
   return generation as Generation;
+}
+
+/** Resolves after pending timers and I/O callbacks had a chance to run (setImmediate, else a MessageChannel). */
+function nextMacrotask(): Promise<void> {
+  const g = globalThis as {
+    setImmediate?: (f: () => void) => unknown;
+    MessageChannel?: typeof MessageChannel;
+  };
+  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate?.(resolve));
+  if (typeof g.MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** logits[i] = −∞ for i ≥ from, except the ids in `keep`. */

@@ -153,6 +153,20 @@ describe('stopping', () => {
     expect(again.ids).toEqual(gpt2.greedyIds);
   });
 
+  it('an abort from a timer lands between tokens (the loop gives the event loop a turn per token)', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const generation = llm.generate(gpt2.prompt, {
+      temperature: 0,
+      maxTokens: 100,
+      signal: controller.signal,
+    });
+    const { ids } = await collect(generation);
+    expect(ids.length).toBeLessThan(100);
+    expect(ids.slice(0, 12)).toEqual(gpt2.greedyIds.slice(0, Math.min(12, ids.length)));
+    expect(generation.finishReason).toBe('abort');
+  });
+
   it('an already aborted signal yields nothing', async () => {
     const controller = new AbortController();
     controller.abort();
