@@ -208,10 +208,7 @@ export async function startServer(o: ServeOptions): Promise<LlmServer> {
     void onRequest(req, res);
   });
   server.listen(o.port ?? 8080, host);
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([error]) => Promise.reject(error)),
-  ]);
+  await once(server, 'listening'); // rejects with the 'error' event (EADDRINUSE...) instead
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
