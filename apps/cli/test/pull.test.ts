@@ -1,9 +1,10 @@
 // `llmf pull` against a local stand-in for the hub: what it fetches, where it stores it, resuming an
 // interrupted transfer with an HTTP Range request, and refusing a file whose sha256 does not match.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSafetensors, type Tensor, writeSafetensors } from '@llmf/tensor';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type HubServer, startHub } from './hub-server';
 import { fixturesDir, runCli } from './run-cli';
@@ -110,6 +111,43 @@ describe('llmf pull', () => {
     expect((await runCli(['pull', repo], { env: env() })).code).toBe(0);
     expect(hub.requests.filter((q) => q.path.startsWith('/lfs/')).length).toBe(1);
     expect(hub.requests.length - before).toBe(1); // only the (absent) index is asked for again
+  });
+
+  test('a sharded checkpoint: every shard named in model.safetensors.index.json, then it loads', async () => {
+    const sharded = mkdtempSync(join(tmpdir(), 'llmf-sharded-'));
+    try {
+      const tensors = readSafetensors(readFileSync(join(source, 'model.safetensors')));
+      const shards: Record<string, Record<string, Tensor>> = {
+        'model-00001-of-00002.safetensors': {},
+        'model-00002-of-00002.safetensors': {},
+      };
+      const weightMap: Record<string, string> = {};
+      for (const [name, t] of tensors) {
+        const file = /^(h\.1\.|ln_f)/.test(name.replace(/^transformer\./, ''))
+          ? 'model-00002-of-00002.safetensors'
+          : 'model-00001-of-00002.safetensors';
+        shards[file]![name] = t;
+        weightMap[name] = file;
+      }
+      for (const [file, content] of Object.entries(shards)) writeFileSync(join(sharded, file), writeSafetensors(content));
+      writeFileSync(join(sharded, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+      for (const f of ['config.json', 'tokenizer.json', 'expected.json']) copyFileSync(join(source, f), join(sharded, f));
+      hub = await startHub({ dir: sharded, repo });
+      const r = await runCli(['pull', repo, '--json'], { env: env() });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).files).toEqual([
+        'config.json',
+        'tokenizer.json',
+        'model.safetensors.index.json',
+        ...Object.keys(shards),
+      ]);
+      const ref = JSON.parse(readFileSync(join(source, 'expected.json'), 'utf8'));
+      const g = await runCli(['generate', ref.prompt, '--model', repo, '-t', '0', '-n', '12', '--json'], { env: env() });
+      expect(g.code).toBe(0);
+      expect(JSON.parse(g.stdout).ids).toEqual(ref.greedy_ids);
+    } finally {
+      rmSync(sharded, { recursive: true, force: true });
+    }
   });
 
   test('HF_TOKEN goes to the hub as a bearer token, but not to the CDN the weights redirect to', async () => {
