@@ -1,7 +1,15 @@
 // `llmf pull` against a local stand-in for the hub: what it fetches, where it stores it, resuming an
 // interrupted transfer with an HTTP Range request, and refusing a file whose sha256 does not match.
 
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors, type Tensor, writeSafetensors } from '@llmf/tensor';
@@ -129,9 +137,14 @@ describe('llmf pull', () => {
         shards[file]![name] = t;
         weightMap[name] = file;
       }
-      for (const [file, content] of Object.entries(shards)) writeFileSync(join(sharded, file), writeSafetensors(content));
-      writeFileSync(join(sharded, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
-      for (const f of ['config.json', 'tokenizer.json', 'expected.json']) copyFileSync(join(source, f), join(sharded, f));
+      for (const [file, content] of Object.entries(shards))
+        writeFileSync(join(sharded, file), writeSafetensors(content));
+      writeFileSync(
+        join(sharded, 'model.safetensors.index.json'),
+        JSON.stringify({ metadata: {}, weight_map: weightMap }),
+      );
+      for (const f of ['config.json', 'tokenizer.json', 'expected.json'])
+        copyFileSync(join(source, f), join(sharded, f));
       hub = await startHub({ dir: sharded, repo });
       const r = await runCli(['pull', repo, '--json'], { env: env() });
       expect(r.code).toBe(0);
@@ -142,7 +155,9 @@ describe('llmf pull', () => {
         ...Object.keys(shards),
       ]);
       const ref = JSON.parse(readFileSync(join(source, 'expected.json'), 'utf8'));
-      const g = await runCli(['generate', ref.prompt, '--model', repo, '-t', '0', '-n', '12', '--json'], { env: env() });
+      const g = await runCli(['generate', ref.prompt, '--model', repo, '-t', '0', '-n', '12', '--json'], {
+        env: env(),
+      });
       expect(g.code).toBe(0);
       expect(JSON.parse(g.stdout).ids).toEqual(ref.greedy_ids);
     } finally {
