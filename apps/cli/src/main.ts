@@ -11,7 +11,7 @@ import { serve } from './commands/serve';
 import { tokenize } from './commands/tokenize';
 import { trainTokenizer } from './commands/train-tokenizer';
 import type { Command, Context } from './context';
-import { CliError, exitCode, UsageError } from './errors';
+import { exitCode, UsageError } from './errors';
 import { type OutStream, shouldColor, styles } from './terminal';
 import { cliVersion } from './version';
 
@@ -46,13 +46,9 @@ function topHelp(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A message for an error thrown by a library or by Node, without the stack. */
+/** The message of an error (ours, a library's LlmfError, or Node's), without the stack. */
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return error.message;
-    return error.message || error.name;
-  }
+  if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
 
@@ -124,7 +120,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     if (error instanceof UsageError) {
       return fail('', new Error(`${error.message}; see 'llmf ${spec.name} --help'`), exitCode.usage);
     }
-    if (error instanceof CliError) return fail('', error, exitCode.runtime);
+    // CliError, LlmfError from a library, or anything else: the command was well formed but failed
     return fail('', error, exitCode.runtime);
   }
   return code;
