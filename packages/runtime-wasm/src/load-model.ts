@@ -35,9 +35,9 @@ const expectedLayout =
   'config.json, model.safetensors (or model.safetensors.index.json with its shards), and tokenizer.json (or vocab.json + merges.txt)';
 
 /**
- * Load a model from a Hugging Face-style folder (Node: a directory path) or from {@link ModelFiles}
- * (anywhere: a map of file name → bytes or text, or a reader).
- * Throws LlmfError: 'NOT_FOUND' (no such directory), 'MODEL_FORMAT' (missing file — the message lists
+ * Load a model from a Hugging Face-style folder: a directory path (Node), an http(s) URL of a folder
+ * (fetch), or {@link ModelFiles} (anywhere: a map of file name → bytes or text, or a reader).
+ * Throws LlmfError: 'NOT_FOUND' (no such directory, a URL that cannot be fetched), 'MODEL_FORMAT' (missing file — the message lists
  * what was expected and what was found —, bad config, corrupt or mismatched weights), 'TOKENIZER_FORMAT',
  * 'UNSUPPORTED' (backend not available). A failed load releases everything it allocated.
  * @example

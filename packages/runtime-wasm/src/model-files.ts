@@ -1,5 +1,6 @@
-// Where a model's files come from: a directory on disk (Node), or any other place (browser: fetch, the Cache
-// API, a File input...) through a ModelFiles object. loadModel reads every file through a FileSource.
+// Where a model's files come from: a directory on disk (Node), an http(s) URL of a folder (fetch: browsers and
+// Node), or any other place (the Cache API, a File input...) through a ModelFiles object. loadModel reads
+// every file through a FileSource.
 
 import { LlmfError } from '@llmf/tensor';
 
@@ -38,9 +39,10 @@ function toBytes(x: Uint8Array | string): Uint8Array {
   return typeof x === 'string' ? utf8.encode(x) : x;
 }
 
-/** Open a directory path or a ModelFiles object as a FileSource. */
+/** Open a directory path, an http(s) folder URL or a ModelFiles object as a FileSource. */
 export async function openModelFiles(source: string | ModelFiles): Promise<FileSource> {
-  if (typeof source === 'string') return openDirectory(source);
+  if (typeof source === 'string')
+    return /^https?:\/\//i.test(source) ? openUrl(source) : openDirectory(source);
   if (source === null || typeof source !== 'object') {
     throw new LlmfError(
       'INVALID_ARGUMENT',
@@ -140,6 +142,67 @@ async function openDirectory(dir: string): Promise<FileSource> {
       } finally {
         await handle.close();
       }
+    },
+  };
+}
+
+/**
+ * A folder on a web server: `${base}/${name}` with fetch. 404 means "no such file"; sizes come from HEAD
+ * (Content-Length), and bodies stream in so progress moves while a large file downloads.
+ */
+function openUrl(base: string): FileSource {
+  const url = (name: string) => `${base.replace(/\/+$/, '')}/${name}`;
+  const request = async (name: string, method: 'GET' | 'HEAD'): Promise<Response | undefined> => {
+    let response: Response;
+    try {
+      response = await fetch(url(name), { method });
+    } catch (e) {
+      throw new LlmfError('NOT_FOUND', `loadModel: could not fetch ${url(name)} (${(e as Error).message})`, {
+        cause: e,
+      });
+    }
+    if (response.status === 404) return undefined;
+    if (!response.ok) {
+      throw new LlmfError(
+        'NOT_FOUND',
+        `loadModel: ${url(name)} answered ${response.status} ${response.statusText}`,
+      );
+    }
+    return response;
+  };
+  return {
+    origin: base,
+    list: async () => undefined,
+    size: async (name) => {
+      const length = (await request(name, 'HEAD'))?.headers.get('content-length');
+      return length ? Number(length) : undefined;
+    },
+    read: async (name, onBytes) => {
+      const response = await request(name, 'GET');
+      if (response === undefined) return undefined;
+      if (!response.body) {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        onBytes?.(bytes.byteLength);
+        return bytes;
+      }
+      // stream the body: chunks reported as they arrive, joined once at the end
+      const chunks: Uint8Array[] = [];
+      let length = 0;
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        length += value.byteLength;
+        onBytes?.(value.byteLength);
+      }
+      const out = new Uint8Array(length);
+      let at = 0;
+      for (const chunk of chunks) {
+        out.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      return out;
     },
   };
 }

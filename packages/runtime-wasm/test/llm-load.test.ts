@@ -1,12 +1,14 @@
 // loadModel: the sources (directory, ModelFiles map, reader), the layouts (tokenizer.json or vocab.json +
 // merges.txt, one file or sharded weights), progress, and typed errors for everything that is not a model.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors, type Tensor, writeSafetensors } from '@llmf/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type ModelFiles } from '../src/index';
-import { collect, expectLlmfError, filesOf, gpt2, llama } from './llm-helpers';
+import { collect, expectLlmfError, filesOf, fixturesDir, gpt2, llama } from './llm-helpers';
 
 const scratch = mkdtempSync(join(tmpdir(), 'llmf-load-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -219,6 +221,57 @@ describe('BOS for text prompts (encode() applies no post-processor; the runtime 
       'MODEL_FORMAT',
       /has no valid ids/,
     );
+  });
+});
+
+describe('an http(s) folder URL (fetch)', () => {
+  let server: Server;
+  let base = '';
+  const requests: string[] = [];
+  beforeAll(async () => {
+    // serves fixtures/models/<name>/<file>; 500 for /broken/*
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      if (req.url?.startsWith('/broken/')) {
+        res.writeHead(500).end();
+        return;
+      }
+      const path = join(fixturesDir, decodeURIComponent(req.url ?? ''));
+      if (!existsSync(path) || !path.startsWith(fixturesDir)) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = readFileSync(path);
+      res.writeHead(200, { 'content-length': body.byteLength });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('loads a model over HTTP with byte progress', async () => {
+    const events: { loaded: number; total: number; file: string }[] = [];
+    const llm = await loadModel(`${base}/llama-tiny/`, {
+      backend: 'js',
+      onProgress: (p) => events.push({ ...p }),
+    });
+    expect(maxDiff(await llm.forward(llama.promptIds), llama.logits)).toBeLessThan(llama.tolerance);
+    llm.dispose();
+    const last = events.at(-1);
+    expect(last?.file).toBe('model.safetensors');
+    expect(last?.loaded).toBe(last?.total);
+    expect(requests).toContain('GET /llama-tiny/model.safetensors');
+  });
+
+  it('a URL without config.json, and a failing server, give typed errors', async () => {
+    await expectLlmfError(
+      () => loadModel(`${base}/nothing-here`),
+      'MODEL_FORMAT',
+      /nothing-here is not a model folder: config\.json is missing/,
+    );
+    await expectLlmfError(() => loadModel(`${base}/broken/`), 'NOT_FOUND', /answered 500/);
+    await expectLlmfError(() => loadModel('http://127.0.0.1:1/model'), 'NOT_FOUND', /could not fetch/);
   });
 });
 
