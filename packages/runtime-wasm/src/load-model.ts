@@ -37,9 +37,10 @@ const expectedLayout =
 /**
  * Load a model from a Hugging Face-style folder: a directory path (Node), an http(s) URL of a folder
  * (fetch), or {@link ModelFiles} (anywhere: a map of file name → bytes or text, or a reader).
- * Throws LlmfError: 'NOT_FOUND' (no such directory, a URL that cannot be fetched), 'MODEL_FORMAT' (missing file — the message lists
- * what was expected and what was found —, bad config, corrupt or mismatched weights), 'TOKENIZER_FORMAT',
- * 'UNSUPPORTED' (backend not available). A failed load releases everything it allocated.
+ * Throws LlmfError: 'INVALID_ARGUMENT' (options, checked before any file is read), 'NOT_FOUND' (no such
+ * directory, a URL that cannot be fetched), 'MODEL_FORMAT' (a missing file — the message lists what was
+ * expected and what was found —, bad config, corrupt or mismatched weights), 'TOKENIZER_FORMAT',
+ * 'OUT_OF_MEMORY'. A failed load releases everything it allocated.
  * @example
  * const llm = await loadModel('fixtures/models/gpt2-tiny', { backend: 'js' });
  * for await (const { text } of llm.generate('The cat', { maxTokens: 8, temperature: 0 })) process.stdout.write(text);
@@ -49,6 +50,16 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
     throw new LlmfError('INVALID_ARGUMENT', 'loadModel: options must be an object');
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new LlmfError('INVALID_ARGUMENT', 'loadModel: onProgress must be a function');
+  }
+  // the backend options are checked again by selectBackend; here they fail before any file is read
+  if (o.backend !== undefined && o.backend !== 'wasm' && o.backend !== 'js') {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `loadModel: backend "${String(o.backend)}" is unknown; use 'wasm' or 'js'`,
+    );
+  }
+  if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1)) {
+    throw new LlmfError('INVALID_ARGUMENT', `loadModel: threads is ${String(o.threads)}; use an integer ≥ 1`);
   }
   const files = await openModelFiles(dir);
   const progress = await planProgress(files, o.onProgress);

@@ -373,6 +373,12 @@ describe('not a model → typed errors that say what is expected', () => {
       /"cuda" is unknown/,
     );
     await expectLlmfError(() => loadModel(gpt2.dir, { threads: 0 }), 'INVALID_ARGUMENT', /threads is 0/);
+    // ... before any file is read
+    const reads: string[] = [];
+    const reader = { read: async (name: string) => void reads.push(name) };
+    await expectLlmfError(() => loadModel(reader, { backend: 'gpu' as 'js' }), 'INVALID_ARGUMENT');
+    await expectLlmfError(() => loadModel(reader, { threads: 1.5 }), 'INVALID_ARGUMENT');
+    expect(reads).toEqual([]);
     await expectLlmfError(
       () => loadModel(gpt2.dir, { contextLength: 129 }),
       'INVALID_ARGUMENT',
