@@ -1,15 +1,18 @@
 // End-to-end GPT-2 124M (12 layers, C = 768, 12 heads, V = 50257) on the same seeded weights:
 //   @llmf wasm backend  vs  onnxruntime-web (WASM SIMD, same threads)  vs  onnxruntime-node (native CPU)
 // Prefill: one forward of a 128-token prompt, logits of the last position only (what generation needs).
-// Decode: 32 greedy steps over the KV cache, one token each. Medians of RUNS runs (default 3), 1 and 2 threads.
+// Decode: 31 greedy steps over the KV cache after the prefill's token (32 tokens in all), one token each.
+// Medians of RUNS runs (default 3), the runtimes taking turns; 1 and 2 threads (THREADS=1,2).
 // Model: /work/shared/tools/make-gpt2-bench-model DIR writes the checkpoint and model.onnx; pass DIR as
 // LLMF_BENCH_MODEL (default /work/bench-models/gpt2-124m). Prints a table and one JSON line.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '@llmf/tensor';
 import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
-import type * as OrtTypes from 'onnxruntime-common';
+import type * as OrtTypes from 'onnxruntime-node';
 import { kernelBytes } from '../src/wasm/binaries';
 import { createWasmBackend } from '../src/wasm/index';
 
@@ -40,6 +43,13 @@ interface Result {
   ids: number[];
 }
 
+/** One loaded runtime: `once()` times a prefill of the prompt and DECODE − 1 greedy steps. */
+interface Runner {
+  runtime: string;
+  once(): Promise<{ prefillMs: number; decodeMs: number; ids: number[] }>;
+  release(): Promise<void>;
+}
+
 /** FLOPs of one forward of T new tokens after P cached ones, logits for the last token only. */
 function flops(T: number, P: number): number {
   const F = 4 * C;
@@ -48,80 +58,73 @@ function flops(T: number, P: number): number {
   return T * perToken + attention + 2 * C * V;
 }
 
-async function llmf(threads: number): Promise<Result> {
+async function llmf(threads: number): Promise<Runner> {
   const tensors = readSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))));
   const backend = await createWasmBackend({ threads });
-  const maxTokens = PROMPT + DECODE;
-  const model = loadTransformer({ config, tensors, backend, maxTokens });
+  const model = loadTransformer({ config, tensors, backend, maxTokens: PROMPT + DECODE });
   tensors.clear();
-  const prefill: number[] = [];
-  const decode: number[] = [];
-  let ids: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    model.reset();
-    let t0 = performance.now();
-    let logits = model.forwardCached(prompt, { lastOnly: true });
-    prefill.push(performance.now() - t0);
-    ids = [argmax(logits)];
-    t0 = performance.now();
-    for (let i = 1; i < DECODE; i++) {
-      logits = model.forwardCached([ids[ids.length - 1]], { lastOnly: true });
-      ids.push(argmax(logits));
-    }
-    decode.push(performance.now() - t0);
-  }
-  backend.dispose();
-  return { runtime: '@llmf wasm', threads, prefillMs: median(prefill), decodeMs: median(decode), ids };
+  return {
+    runtime: '@llmf wasm',
+    async once() {
+      model.reset();
+      let t0 = performance.now();
+      let logits = model.forwardCached(prompt, { lastOnly: true });
+      const prefillMs = performance.now() - t0;
+      const ids = [argmax(logits)];
+      t0 = performance.now();
+      for (let i = 1; i < DECODE; i++) {
+        logits = model.forwardCached([ids[ids.length - 1]], { lastOnly: true });
+        ids.push(argmax(logits));
+      }
+      return { prefillMs, decodeMs: performance.now() - t0, ids };
+    },
+    async release() {
+      backend.dispose();
+    },
+  };
 }
 
-async function onnx(
-  ort: typeof OrtTypes,
-  name: string,
-  session: OrtTypes.InferenceSession,
-  threads: number,
-): Promise<Result> {
+function onnx(ort: typeof OrtTypes, runtime: string, session: OrtTypes.InferenceSession): Runner {
   const feeds = (ids: number[], pastK: OrtTypes.Tensor, pastV: OrtTypes.Tensor) => ({
     input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
     past_k: pastK,
     past_v: pastV,
   });
   const empty = () => new ort.Tensor('float32', new Float32Array(0), [L, 1, H, 0, D]);
-  const prefill: number[] = [];
-  const decode: number[] = [];
-  let ids: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    let t0 = performance.now();
-    let out = await session.run(feeds(prompt, empty(), empty()));
-    prefill.push(performance.now() - t0);
-    ids = [argmax(out.logits.data as Float32Array)];
-    t0 = performance.now();
-    for (let i = 1; i < DECODE; i++) {
-      out = await session.run(feeds([ids[ids.length - 1]], out.present_k, out.present_v));
-      ids.push(argmax(out.logits.data as Float32Array));
-    }
-    decode.push(performance.now() - t0);
-  }
-  await session.release();
-  return { runtime: name, threads, prefillMs: median(prefill), decodeMs: median(decode), ids };
+  return {
+    runtime,
+    async once() {
+      let t0 = performance.now();
+      let out = await session.run(feeds(prompt, empty(), empty()));
+      const prefillMs = performance.now() - t0;
+      const ids = [argmax(out.logits.data as Float32Array)];
+      t0 = performance.now();
+      for (let i = 1; i < DECODE; i++) {
+        out = await session.run(feeds([ids[ids.length - 1]], out.present_k, out.present_v));
+        ids.push(argmax(out.logits.data as Float32Array));
+      }
+      return { prefillMs, decodeMs: performance.now() - t0, ids };
+    },
+    release: () => session.release(),
+  };
 }
 
-async function ortWeb(threads: number): Promise<Result> {
+async function ortWeb(threads: number): Promise<Runner> {
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = threads;
-  ort.env.wasm.simd = true;
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
     executionProviders: ['wasm'],
   });
-  return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-web (wasm)', session, threads);
+  return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-web (wasm)', session);
 }
 
-async function ortNode(threads: number): Promise<Result> {
+async function ortNode(threads: number): Promise<Runner> {
   const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });
-  return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-node (native)', session, threads);
+  return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-node (native)', session);
 }
 
 async function peakGflops(): Promise<number> {
@@ -137,16 +140,61 @@ async function peakGflops(): Promise<number> {
   return (2_000_000 * 64) / Math.min(...samples) / 1e6;
 }
 
-const results: Result[] = [];
-for (const threads of THREADS) {
-  for (const run of [llmf, ortWeb, ortNode]) {
+/** Time every runtime at one thread count; the machine is shared, so they take turns run by run (A B C A B C …). */
+async function measure(threads: number): Promise<Result[]> {
+  const results: Result[] = [];
+  const runners: Runner[] = [];
+  for (const load of [llmf, ortWeb, ortNode]) {
     try {
-      results.push(await run(threads));
+      runners.push(await load(threads));
     } catch (e) {
-      console.error(`${run.name} (${threads} threads) failed: ${String(e)}`);
+      console.error(`${load.name} (${threads} threads) failed to load: ${String(e)}`);
     }
   }
+  const samples = runners.map(() => ({
+    prefill: [] as number[],
+    decode: [] as number[],
+    ids: [] as number[],
+  }));
+  for (let r = 0; r < RUNS; r++) {
+    for (let i = 0; i < runners.length; i++) {
+      const s = await runners[i].once();
+      samples[i].prefill.push(s.prefillMs);
+      samples[i].decode.push(s.decodeMs);
+      samples[i].ids = s.ids;
+    }
+  }
+  for (let i = 0; i < runners.length; i++) {
+    const s = samples[i];
+    results.push({
+      runtime: runners[i].runtime,
+      threads,
+      prefillMs: median(s.prefill),
+      decodeMs: median(s.decode),
+      ids: s.ids,
+    });
+    await runners[i].release();
+  }
+  return results;
 }
+
+// subtle: onnxruntime-web fixes its thread count when its WASM first loads, so each thread count runs in a
+// child process of its own; the child prints its results as one JSON line
+const results: Result[] = [];
+if (process.env.LLMF_BENCH_CHILD === '1') {
+  console.log(JSON.stringify(await measure(THREADS[0])));
+  process.exit(0);
+}
+for (const threads of THREADS) {
+  const stdout = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, THREADS: String(threads), LLMF_BENCH_CHILD: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  results.push(...(JSON.parse(stdout.trim().split('\n').pop() as string) as Result[]));
+}
+
 const peak = await peakGflops();
 const prefillFlops = flops(PROMPT, 0);
 const decodeFlops = Array.from({ length: DECODE - 1 }, (_, i) => flops(1, PROMPT + i)).reduce(
