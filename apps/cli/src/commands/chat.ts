@@ -21,7 +21,7 @@ const spec: CommandSpec = {
     'Reads one user message per line from stdin (a terminal or a pipe) and streams each reply to stdout.\n' +
     'Type /reset to forget the conversation, /exit (or Ctrl-D) to leave. Ctrl-C stops the current reply.\n' +
     "The prompt is rendered with the model's tokenizer_config.json chat_template. When the conversation\n" +
-    'outgrows the context, the oldest turns are dropped.',
+    'outgrows the context, the oldest turns are dropped. Turn n samples with seed + n (--seed S).',
   positionals: { min: 0, max: 0, name: '' },
   options: [
     ...modelOptions,

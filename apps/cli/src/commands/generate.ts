@@ -50,7 +50,7 @@ export async function readPrompt(args: ParsedArgs, ctx: Context, what = 'PROMPT'
   } else {
     throw new UsageError(`missing ${what}: give it as an argument, or pipe it on stdin`);
   }
-  if (prompt.length === 0) throw new UsageError('the prompt is empty');
+  if (prompt.length === 0) throw new UsageError(`the ${what === 'PROMPT' ? 'prompt' : 'text'} is empty`);
   return prompt;
 }
 
