@@ -118,14 +118,14 @@ describe('llmf serve (binary)', () => {
     expect(await s.exited).toEqual({ code: 0, signal: null });
   });
 
-  test('--api-key from the command line guards /v1', async () => {
+  test("--api-key from the command line guards /v1; Ctrl-C (SIGINT) stops with the CLI's exit code 130", async () => {
     const s = await startServe(['--model', gpt2Dir, '--api-key', 'k3y']);
     expect((await fetch(`${s.url}/v1/models`)).status).toBe(401);
     expect((await fetch(`${s.url}/v1/models`, { headers: { authorization: 'Bearer k3y' } })).status).toBe(
       200,
     );
-    s.child.kill('SIGTERM');
-    expect((await s.exited).code).toBe(0);
+    s.child.kill('SIGINT');
+    expect(await s.exited).toEqual({ code: 130, signal: null });
   });
 
   test('a port in use is a one-line error (exit 1); a bad port is a usage error (exit 2)', async () => {

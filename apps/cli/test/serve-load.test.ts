@@ -169,6 +169,17 @@ describe('llmf serve: graceful close', () => {
     await expect(fetch(`${s.url}/health`)).rejects.toThrow();
   });
 
+  test('a non-streamed request still running when the grace period ends gets 503 shutting_down', async () => {
+    const g = gated(llm);
+    const s = await serve(g.llm);
+    const running = postJson(s.url, '/v1/completions', { prompt: 'one', max_tokens: 4 });
+    await until(() => g.stats.started === 1, 'the generation');
+    await s.close(50);
+    const r = await running;
+    expect(r.status).toBe(503);
+    expect(r.json().error.code).toBe('shutting_down');
+  });
+
   test('a stream still running when the grace period ends is cut with an error event and [DONE]', async () => {
     const g = gated(llm); // never opened: the generation would wait forever
     const s = await serve(g.llm);

@@ -3,6 +3,7 @@
 // The signal aborts when the client disconnects (its slot is freed at once, waiting or generating) or
 // when a shutdown's grace period runs out.
 
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LLM } from '../runtime';
 import { yieldToEventLoop } from '../terminal';
@@ -10,7 +11,7 @@ import { HttpError, unavailable } from './http-error';
 import { openAiFinishReason, ResponseFormat, usage } from './openai-format';
 import { asRequestError, type PreparedPrompt } from './prompt';
 import type { SlotQueue } from './queue';
-import { sendJson } from './respond';
+import { sendError, sendJson } from './respond';
 import { EventStream } from './sse';
 
 /** A generation request in progress, as the shutdown sees it. */
@@ -44,8 +45,12 @@ class Cancelled extends Error {
   }
 }
 
+/**
+ * Run one generation request to the end of its response. Errors (400, 429, 503...) are answered here, so
+ * that the request counts as done for the shutdown only once its last byte was handed to the socket.
+ */
 export async function handleGeneration(r: GenerationRequest): Promise<void> {
-  const { llm, res, prompt } = r;
+  const { res } = r;
   const abort = new AbortController();
   let finished!: () => void;
   const request: ActiveRequest = {
@@ -61,34 +66,40 @@ export async function handleGeneration(r: GenerationRequest): Promise<void> {
   res.on('close', onClose);
   r.active.add(request);
   try {
-    // checks the options before waiting (the stream itself starts on the first iteration)
-    let generation: ReturnType<LLM['generate']>;
-    try {
-      generation = llm.generate(prompt.ids, { ...prompt.options, signal: abort.signal });
-    } catch (error) {
-      throw asRequestError(error);
-    }
-    let release: () => void;
-    try {
-      release = await r.queue.acquire(abort.signal);
-    } catch (error) {
-      if (error instanceof Cancelled) {
-        if (error.byClient) return;
-        throw unavailable('the server is shutting down', 'shutting_down');
-      }
-      throw error;
-    }
-    try {
-      await (r.stream
-        ? streamResponse(r, generation, abort.signal)
-        : jsonResponse(r, generation, abort.signal));
-    } finally {
-      release();
-    }
+    await generate(r, abort.signal);
+  } catch (error) {
+    sendError(r.req, res, error);
   } finally {
     res.off('close', onClose);
+    // the response is over once it is flushed ('finish') or the socket is gone
+    if (!res.writableFinished && !res.destroyed) await once(res, 'close').catch(() => {});
     r.active.delete(request);
     finished();
+  }
+}
+
+async function generate(r: GenerationRequest, signal: AbortSignal): Promise<void> {
+  let generation: Generation;
+  try {
+    // checks the options before waiting (the stream itself starts on the first iteration)
+    generation = r.llm.generate(r.prompt.ids, { ...r.prompt.options, signal });
+  } catch (error) {
+    throw asRequestError(error);
+  }
+  let release: () => void;
+  try {
+    release = await r.queue.acquire(signal);
+  } catch (error) {
+    if (error instanceof Cancelled) {
+      if (error.byClient) return;
+      throw unavailable('the server is shutting down', 'shutting_down');
+    }
+    throw error;
+  }
+  try {
+    await (r.stream ? streamResponse(r, generation, signal) : jsonResponse(r, generation, signal));
+  } finally {
+    release();
   }
 }
 
