@@ -14,6 +14,8 @@ export interface PackageInfo {
   dir: string;
   /** Subpaths of the exports map that are modules ('.', './testing', …), not './package.json'. */
   entries: string[];
+  /** Peer dependencies outside the workspace (name → range), optional ones included. */
+  peers: Record<string, string>;
 }
 
 /** Every publishable (non-private) package of the workspace. */
@@ -74,20 +76,29 @@ export function attwProblems(tarball: string): string[] {
   } catch {
     return [`attw: could not analyse ${tarball}: ${(result.stdout + result.stderr).trim().slice(0, 500)}`];
   }
-  const problems = Object.entries(report.problems ?? {}).filter(([, list]) => list.length > 0);
+  // The JSON report lists problems for every resolution mode, whatever the profile: drop node10's.
+  const problems = Object.entries(report.problems ?? {})
+    .map(
+      ([kind, list]) =>
+        [kind, list.filter((p) => (p as { resolutionKind?: string }).resolutionKind !== 'node10')] as const,
+    )
+    .filter(([, list]) => list.length > 0);
   return problems.map(([kind, list]) => `attw: ${kind}: ${JSON.stringify(list)}`);
 }
 
 /**
  * Install the tarballs into a fresh scratch project with npm (as a consumer would) and import each
- * entry point with both `import` and `require`. Returns the problems found.
+ * entry point with both `import` and `require`. Optional peer dependencies (fast-check for
+ * `@llmf/tensor/testing`) are installed too, as a consumer of those entry points must. Returns the
+ * problems found.
  */
 export function installAndImport(tarballs: string[], packages: PackageInfo[]): string[] {
   const scratch = mkdtempSync(join(tmpdir(), 'llmf-consumer-'));
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  const peers = packages.flatMap((p) => Object.entries(p.peers).map(([name, range]) => `${name}@${range}`));
   const install = spawnSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', ...tarballs],
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', ...tarballs, ...peers],
     { cwd: scratch, encoding: 'utf8' },
   );
   if (install.status !== 0) return [`npm install of the tarballs failed: ${install.stderr.slice(-2000)}`];
