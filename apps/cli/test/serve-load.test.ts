@@ -2,6 +2,8 @@
 // and frees the slot), graceful close, and a load test (bounded: 40 streams per round, loopback only) that
 // checks every request completes or gets 429, memory stays flat across rounds, and the server still answers.
 
+import { once } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -143,6 +145,63 @@ describe('llmf serve: the queue', () => {
       g.open();
       expect((await first).status).toBe(200);
       expect(g.stats.started).toBe(1); // the abandoned request never reached the model
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('llmf serve: backpressure', () => {
+  test('a client that stops reading pauses its generation instead of filling the server with tokens', async () => {
+    // every token's text is 512 KiB: 60 tokens would be 30 MiB queued in the server without backpressure
+    const big = 'x'.repeat(512 * 1024);
+    const stats = { pulled: 0 };
+    const wrapper: LLM = Object.create(llm);
+    wrapper.generate = (prompt, o) => {
+      const inner = llm.generate(prompt, o);
+      async function* run() {
+        for await (const token of inner) {
+          stats.pulled++;
+          yield { id: token.id, text: big };
+        }
+      }
+      const generation = run();
+      Object.defineProperties(generation, { finishReason: { get: () => inner.finishReason } });
+      return generation as ReturnType<LLM['generate']>;
+    };
+    const s = await serve(wrapper);
+    try {
+      const body = JSON.stringify({
+        prompt: 'The cat sat on the mat.',
+        max_tokens: 60,
+        temperature: 0,
+        stream: true,
+      });
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = request(
+          `${s.url}/v1/completions`,
+          { method: 'POST', headers: { 'content-type': 'application/json' } },
+          resolve,
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      response.pause();
+      // wait until the server stops pulling tokens (the socket buffers are full)
+      let seen = -1;
+      while (seen !== stats.pulled) {
+        seen = stats.pulled;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(stats.pulled).toBeLessThan(60);
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      response.resume();
+      await once(response, 'end');
+      expect(stats.pulled).toBe(60);
+      expect(received).toBeGreaterThan(60 * big.length);
     } finally {
       await s.close();
     }
