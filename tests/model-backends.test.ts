@@ -2,10 +2,10 @@
 // backend (@llmf/runtime-wasm) and on the reference kernels (@llmf/tensor) with the same logits, and the
 // WASM backend's KV-cached decoding equals the reference's full recomputation.
 import { fc, test } from '@fast-check/vitest';
+import { createWasmBackend } from '@llmf/runtime-wasm';
+import { createRng } from '@llmf/sampling';
 import { createReferenceBackend } from '@llmf/tensor';
 import { createConfig, loadTransformer, type ModelConfig, randomTensors } from '@llmf/transformer';
-import { createRng } from '@llmf/sampling';
-import { createWasmBackend } from '@llmf/runtime-wasm';
 import { expect } from 'vitest';
 
 /** A small architecture drawn from the families the runtime supports. */
