@@ -89,6 +89,7 @@ function test(pnpm, args) {
   for (const task of ['build', 'typecheck', 'lint']) {
     if (run(pnpm, ['turbo', 'run', task, '--output-logs=errors-only']) !== 0) failedSteps.push(task);
   }
+  if (run(pnpm, ['run', '--silent', 'lint:root']) !== 0) failedSteps.push('lint');
   if (failedSteps.includes('build')) {
     log('build failed; the tests need the built packages');
   }
