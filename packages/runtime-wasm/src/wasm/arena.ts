@@ -2,8 +2,9 @@
 // for tensors (weights and compute, freed all at once by dispose), and per-call scratch above the top.
 //
 //   0 … heapBase           the kernel module's static data (none today)
-//   heapBase … top         tensors handed out by alloc/upload, 64-byte aligned
-//   top … top + scratch    per-call scratch (foreign tensors copied in, score rows); reused every call
+//   heapBase … + 512 KiB   fixed scratch for the small per-call extras (score rows, RoPE tables, ids)
+//   … top                  tensors handed out by alloc/upload, 64-byte aligned
+//   top … top + scratch    per-call scratch for foreign tensors copied in; reused every call
 //
 // subtle: memory.grow detaches every typed array over a non-shared memory. Tensors returned here read
 // `data` through a getter that re-creates the view when the buffer changed; views the caller derived
@@ -15,6 +16,8 @@ const PAGE = 65536;
 /** wasm32 addresses 2³² bytes: 65536 pages of 64 KiB. */
 export const MAX_PAGES = 65536;
 const ALIGN = 64;
+/** Bytes of the fixed scratch region: resident calls never grow the memory for their extras. */
+export const FIXED_SCRATCH = 512 * 1024;
 
 function alignUp(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
@@ -30,6 +33,8 @@ export class WasmArena {
   readonly shared: boolean;
   private readonly base: number;
   private top: number;
+  /** Byte offset of the fixed scratch region (FIXED_SCRATCH bytes). */
+  readonly fixedScratch: number;
   private readonly maxBytes: number;
   private f32: Float32Array;
   private i32: Int32Array;
@@ -39,12 +44,14 @@ export class WasmArena {
   constructor(memory: WebAssembly.Memory, heapBase: number, shared: boolean, maxPages: number) {
     this.memory = memory;
     this.shared = shared;
-    this.base = alignUp(Math.max(heapBase, ALIGN));
+    this.fixedScratch = alignUp(Math.max(heapBase, ALIGN));
+    this.base = this.fixedScratch + FIXED_SCRATCH;
     this.top = this.base;
     this.maxBytes = maxPages * PAGE;
     this.f32 = new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
     this.buffers.add(memory.buffer);
+    this.ensure(this.base, 'the fixed scratch region');
   }
 
   /** Bytes handed out to tensors so far. */

@@ -16,7 +16,7 @@ import {
   sizeOf,
   type Tensor,
 } from '@llmf/tensor';
-import { createMemory, WasmArena } from './arena';
+import { createMemory, FIXED_SCRATCH, WasmArena } from './arena';
 import {
   type KernelExports,
   kernelBytes,
@@ -188,7 +188,11 @@ function makeBackend(
         offset += Math.ceil(data.byteLength / 64) * 64;
       }
     }
-    if (foreign.length === 0 && extraBytes === 0) return { ptrs, extra: 0, finish() {} };
+    if (foreign.length === 0) {
+      // the fast path: everything resident, small extras in the fixed scratch region (no grow, no copy)
+      if (extraBytes === 0) return { ptrs, extra: 0, finish() {} };
+      if (extraBytes <= FIXED_SCRATCH) return { ptrs, extra: arena.fixedScratch, finish() {} };
+    }
     const base = arena.scratch(offset + extraBytes);
     const heap = arena.heapF32();
     for (const i of foreign) {
