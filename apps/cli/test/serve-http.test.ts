@@ -31,7 +31,7 @@ function expectError(r: RawResponse, status: number, code: string) {
   expect(typeof body.error.message).toBe('string');
   expect(body.error.message.length).toBeGreaterThan(10);
   expect(typeof body.error.type).toBe('string');
-  return body.error as { message: string; type: string; code: string };
+  return body.error as { message: string; type: string; code: string; param: string | null };
 }
 
 describe('llmf serve: bad requests', () => {
@@ -74,6 +74,8 @@ describe('llmf serve: bad requests', () => {
   ])('wrong type or range %j is 400 naming the field', async (body, field) => {
     const error = expectError(await postJson(url, '/v1/completions', body), 400, 'invalid_request');
     expect(error.message).toContain(`invalid request body: ${field}`);
+    // `param` names the field too (or the element inside it: `stop.0`)
+    expect((error.param ?? '').startsWith(field)).toBe(true);
   });
 
   test('chat messages are validated too', async () => {
@@ -90,6 +92,7 @@ describe('llmf serve: bad requests', () => {
     );
     expect(e2.message).toContain('messages.0.role');
     expect(e2.message).toContain('tools are not supported');
+    expect(e2.param).toBe('messages.0.role');
   });
 
   test('a model without a chat template answers chat requests 400 no_chat_template', async () => {

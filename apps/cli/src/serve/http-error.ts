@@ -19,20 +19,26 @@ export class HttpError extends Error {
     readonly code: string | null,
     /** Extra response headers (e.g. `Allow` for 405, `Retry-After` for 429 and 503). */
     readonly headers: Record<string, string> = {},
+    /** The request field at fault (`messages.0.role`), when there is one. */
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 
   /** The JSON body OpenAI clients expect. */
-  body(): { error: { message: string; type: ErrorType; param: null; code: string | null } } {
-    return { error: { message: this.message, type: this.type, param: null, code: this.code } };
+  body(): { error: { message: string; type: ErrorType; param: string | null; code: string | null } } {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 }
 
 /** 400: the request is malformed or asks for something this server cannot do. */
-export function badRequest(message: string, code: string | null = 'invalid_request'): HttpError {
-  return new HttpError(400, message, 'invalid_request_error', code);
+export function badRequest(
+  message: string,
+  code: string | null = 'invalid_request',
+  param: string | null = null,
+): HttpError {
+  return new HttpError(400, message, 'invalid_request_error', code, {}, param);
 }
 
 /** 503: the model is not ready yet, or the server is shutting down. */

@@ -54,12 +54,18 @@ export function samplingFromBody(
 }
 
 /** `max_tokens` clamped to the room the prompt leaves in the context; 400 when there is none. */
-function fitContext(llm: LLM, promptTokens: number, requested: number | undefined): number {
+function fitContext(
+  llm: LLM,
+  promptTokens: number,
+  requested: number | undefined,
+  param: 'prompt' | 'messages',
+): number {
   const context = llm.contextLength;
   if (promptTokens >= context) {
     throw badRequest(
       `the prompt is ${promptTokens} tokens but the model's context is ${context}; shorten it`,
       'context_length_exceeded',
+      param,
     );
   }
   return Math.min(requested ?? context, context - promptTokens);
@@ -79,7 +85,11 @@ export function completionPrompt(llm: LLM, body: CompletionRequest): PreparedPro
       const vocab = llm.config.vocabSize;
       const bad = prompt.find((id) => id >= vocab);
       if (bad !== undefined)
-        throw badRequest(`prompt token id ${bad} is outside the vocabulary 0..${vocab - 1}`, 'unknown_token');
+        throw badRequest(
+          `prompt token id ${bad} is outside the vocabulary 0..${vocab - 1}`,
+          'unknown_token',
+          'prompt',
+        );
       ids = prompt;
     }
   } catch (error) {
@@ -92,7 +102,7 @@ export function completionPrompt(llm: LLM, body: CompletionRequest): PreparedPro
       throw badRequest('the prompt is empty and the model has no BOS token to start from');
     ids = [bos];
   }
-  const maxTokens = fitContext(llm, ids.length, body.max_tokens ?? COMPLETION_DEFAULT_MAX_TOKENS);
+  const maxTokens = fitContext(llm, ids.length, body.max_tokens ?? COMPLETION_DEFAULT_MAX_TOKENS, 'prompt');
   const echo = body.echo ? (typeof prompt === 'string' ? prompt : llm.tokenizer.decode(prompt)) : '';
   return { ids, options: { ...samplingFromBody(body), maxTokens }, echo };
 }
@@ -117,6 +127,7 @@ export function chatPrompt(llm: LLM, template: ChatTemplate | HttpError, body: C
     throw badRequest(
       `the model's chat template refused these messages: ${(error as Error).message}`,
       'chat_template_error',
+      'messages',
     );
   }
   let ids: number[];
@@ -125,7 +136,12 @@ export function chatPrompt(llm: LLM, template: ChatTemplate | HttpError, body: C
   } catch (error) {
     throw asRequestError(error);
   }
-  const maxTokens = fitContext(llm, ids.length, body.max_completion_tokens ?? body.max_tokens ?? undefined);
+  const maxTokens = fitContext(
+    llm,
+    ids.length,
+    body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    'messages',
+  );
   const stops = template.eosToken ? [template.eosToken] : [];
   return { ids, options: { ...samplingFromBody(body, stops), maxTokens }, echo: '' };
 }

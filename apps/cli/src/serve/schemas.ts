@@ -102,7 +102,12 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 
 function invalidBody(error: z.ZodError): HttpError {
   const issue = error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const param = issue && issue.path.length > 0 ? issue.path.join('.') : null;
+  const where = param === null ? '' : `${param}: `;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : '';
-  return badRequest(`invalid request body: ${where}${issue?.message ?? 'does not match the schema'}${more}`);
+  return badRequest(
+    `invalid request body: ${where}${issue?.message ?? 'does not match the schema'}${more}`,
+    'invalid_request',
+    param,
+  );
 }
