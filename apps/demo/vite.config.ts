@@ -44,7 +44,10 @@ function defaultModel(): Plugin {
           return;
         }
         const bytes = readFileSync(join(modelDir, name));
-        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.setHeader(
+          'Content-Type',
+          name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+        );
         res.setHeader('Content-Length', String(bytes.byteLength));
         res.end(bytes);
         void next;
@@ -53,7 +56,11 @@ function defaultModel(): Plugin {
     generateBundle() {
       const names = modelFileNames();
       for (const name of names) {
-        this.emitFile({ type: 'asset', fileName: `${modelRoute}${name}`, source: readFileSync(join(modelDir, name)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `${modelRoute}${name}`,
+          source: readFileSync(join(modelDir, name)),
+        });
       }
       this.emitFile({ type: 'asset', fileName: `${modelRoute}files.json`, source: JSON.stringify(names) });
     },

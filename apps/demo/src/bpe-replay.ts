@@ -36,7 +36,8 @@ export function replayBPE(text: string, vocabSize: number): BpeReplay {
   const tokenizer = trainBPE(text, {
     vocabSize,
     granularity: 'char',
-    onMerge: (m) => merges.push({ step: m.step, pair: [m.pair[0], m.pair[1]], token: m.token, count: m.count }),
+    onMerge: (m) =>
+      merges.push({ step: m.step, pair: [m.pair[0], m.pair[1]], token: m.token, count: m.count }),
   });
   // pieces as the trainer splits them: words, and each whitespace character alone
   const pieces = (text.match(/[^\s]+|\s/gu) ?? []).map((piece) =>

@@ -55,7 +55,8 @@ function memoReader(
 /** The site's embedded model folder at `base` (a URL ending in '/'), listed by its files.json. */
 export async function urlFolder(base: string, onProgress: OnProgress): Promise<ProgressReader> {
   const listing = await fetch(new URL('files.json', base));
-  if (!listing.ok) throw new Error(`the default model is missing from this site (${listing.status} for files.json)`);
+  if (!listing.ok)
+    throw new Error(`the default model is missing from this site (${listing.status} for files.json)`);
   const names = (await listing.json()) as string[];
   const sizes = new Map<string, number>();
   await Promise.all(
@@ -70,7 +71,8 @@ export async function urlFolder(base: string, onProgress: OnProgress): Promise<P
     sizes,
     async (name, onBytes) => {
       const response = await fetch(new URL(name, base));
-      if (!response.ok) throw new Error(`could not download ${name}: ${response.status} ${response.statusText}`);
+      if (!response.ok)
+        throw new Error(`could not download ${name}: ${response.status} ${response.statusText}`);
       if (!response.body) {
         const all = new Uint8Array(await response.arrayBuffer());
         onBytes(all.byteLength);

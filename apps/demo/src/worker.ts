@@ -67,7 +67,8 @@ async function load(source: ModelSource, threads: number): Promise<void> {
     model = undefined;
   }
   try {
-    const onProgress = (p: { loaded: number; total: number; file: string }) => post({ type: 'progress', ...p });
+    const onProgress = (p: { loaded: number; total: number; file: string }) =>
+      post({ type: 'progress', ...p });
     const reader =
       source.kind === 'url' ? await urlFolder(source.base, onProgress) : fileFolder(source.files, onProgress);
     let llm: LLM;
@@ -109,7 +110,11 @@ async function inspection(llm: LLM, reader: ProgressReader, threads: number): Pr
     recordAttention: true,
   });
   // internal names and layout: wte [V, C], wpe [maxT, C] (learned positions)
-  const host = mapTensors(config, tensors, ['gpt2', 'llama', 'qwen2'].includes(config.modelType) ? 'huggingface' : 'llmf');
+  const host = mapTensors(
+    config,
+    tensors,
+    ['gpt2', 'llama', 'qwen2'].includes(config.modelType) ? 'huggingface' : 'llmf',
+  );
   const wte = host.get('wte')!;
   const positions =
     config.positions === 'learned'
@@ -154,9 +159,11 @@ function analyze(id: number, text: string): void {
     const V = model.info.vocabSize;
     const logits = inspector.forward(ids); // [T, V]; records attention [H, T, T] per layer
     const nextLogits = logits.slice((T - 1) * V, T * V);
-    const attention = Array.from({ length: model.info.nLayer }, (_, l) => inspector.attentionWeights(l).data.slice());
+    const attention = Array.from({ length: model.info.nLayer }, (_, l) =>
+      inspector.attentionWeights(l).data.slice(),
+    );
     const tokenEmbeddings = new Float32Array(T * C); // [T, C] = rows E[ids[t]]
-    ids.forEach((tokenId, t) => tokenEmbeddings.set(wte.data.subarray(tokenId * C, (tokenId + 1) * C), t * C));
+    for (let t = 0; t < T; t++) tokenEmbeddings.set(wte.data.subarray(ids[t] * C, (ids[t] + 1) * C), t * C);
     const positionEmbeddings = positions ? positions.data.slice(0, T * C) : undefined; // rows 0..T-1
     const pieces = ids.map((tokenId) => model!.info.vocab[tokenId]);
     const analysis: Analysis = {
@@ -194,7 +201,14 @@ async function generate(request: Extract<Request, { type: 'generate' }>): Promis
       post({ type: 'token', id, tokenId: token.id, text: token.text });
     }
     const seconds = (performance.now() - start) / 1000;
-    post({ type: 'done', id, tokens, seconds, reason: generation.finishReason ?? 'abort', seed: generation.seed });
+    post({
+      type: 'done',
+      id,
+      tokens,
+      seconds,
+      reason: generation.finishReason ?? 'abort',
+      seed: generation.seed,
+    });
   } catch (e) {
     post({ type: 'error', id, message: message(e) });
   } finally {

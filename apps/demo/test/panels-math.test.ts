@@ -9,9 +9,9 @@ const probs = (t: ReturnType<typeof samplingTable>, key: 'probability' | 'afterT
 
 describe('samplingTable (seed §5)', () => {
   it('softmax at T = 0.5, 1, 2', () => {
-    expect(probs(samplingTable(seedLogits, { temperature: 0.5, topK: 0, topP: 1 }, 4), 'probability')).toEqual([
-      0.83, 0.11, 0.04, 0.02,
-    ]);
+    expect(
+      probs(samplingTable(seedLogits, { temperature: 0.5, topK: 0, topP: 1 }, 4), 'probability'),
+    ).toEqual([0.83, 0.11, 0.04, 0.02]);
     expect(probs(samplingTable(seedLogits, { temperature: 1, topK: 0, topP: 1 }, 4), 'probability')).toEqual([
       0.58, 0.21, 0.13, 0.08,
     ]);

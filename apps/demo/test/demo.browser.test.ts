@@ -1,0 +1,232 @@
+// The built site in a real browser: Debian's Chromium driven by playwright-core. Loads the default model,
+// types a prompt and checks every panel against Node-side references (the tokenizer and the model on the
+// 'js' reference backend), generates tokens, tries a wrong folder, and saves screenshots to test-output/.
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type LLM, loadModel } from '@llmf/runtime-wasm';
+import { softmax } from '@llmf/sampling';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const modelDir = resolve(root, '../cli/models/default');
+const shots = join(root, 'test-output');
+const chromiumPath = '/usr/bin/chromium';
+const PROMPT = 'The cat sat on the mat';
+
+let server: PreviewServer;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+let reference: LLM;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
+  // CI builds first (turbo run build); a bare checkout builds here
+  if (!existsSync(join(root, 'dist/index.html'))) await build({ root, logLevel: 'warn' });
+  server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
+  const address = server.httpServer.address();
+  if (address === null || typeof address === 'string') throw new Error('the preview server has no port');
+  userDataDir = mkdtempSync(join(tmpdir(), 'llmf-demo-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1200, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  mkdirSync(shots, { recursive: true });
+  reference = await loadModel(modelDir, { backend: 'js' });
+  await page.goto(`http://127.0.0.1:${address.port}/`);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+}, 90_000);
+
+afterAll(async () => {
+  reference?.dispose();
+  await context?.close();
+  await server?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** Type the prompt and wait until the token panel shows its ids. */
+async function typePrompt(text: string): Promise<number[]> {
+  const ids = reference.encodePrompt(text);
+  await page.fill('#prompt', text);
+  await page.waitForFunction(
+    (want) => document.querySelector('#token-ids')?.textContent === want,
+    `ids: [${ids.join(', ')}]`,
+  );
+  return ids;
+}
+
+describe('demo page', () => {
+  it('is cross-origin isolated and runs the wasm backend in the worker', async () => {
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    const info = await page.textContent('#model-info');
+    expect(info).toMatch(/wasm/);
+    expect(info).toMatch(/\d+ threads? \(page is cross-origin isolated\)/);
+  });
+
+  it('tokenizes the typed text exactly as the model tokenizer does', async () => {
+    const ids = await typePrompt(PROMPT);
+    const chips = await page.$$eval('#tokens .token small', (els) => els.map((e) => Number(e.textContent)));
+    expect(chips).toEqual(ids);
+    expect(await page.textContent('#token-count')).toContain(`${ids.length} tokens`);
+  });
+
+  it('draws the causal attention heatmap of every layer and head for the typed tokens', async () => {
+    const T = reference.encodePrompt(PROMPT).length;
+    const layers = await page.$$eval('#attn-layer option', (o) => o.length);
+    const heads = await page.$$eval('#attn-head option', (o) => o.length);
+    expect([layers, heads]).toEqual([reference.config.nLayer, reference.config.nHead]);
+    for (const [layer, head] of [
+      [0, 0],
+      [layers - 1, heads - 1],
+    ]) {
+      await page.selectOption('#attn-layer', String(layer));
+      await page.selectOption('#attn-head', String(head));
+      const cells = await page.$$eval('#attn-grid td.cell', (els) =>
+        els.map((e) => ({
+          row: Number(e.getAttribute('data-row')),
+          col: Number(e.getAttribute('data-col')),
+          w: Number(e.getAttribute('data-w')),
+          masked: e.classList.contains('masked'),
+        })),
+      );
+      expect(cells).toHaveLength(T * T);
+      for (let q = 0; q < T; q++) {
+        const row = cells.filter((c) => c.row === q);
+        expect(row.filter((c) => c.masked).map((c) => c.col)).toEqual(
+          Array.from({ length: T - 1 - q }, (_, i) => q + 1 + i),
+        );
+        for (const c of row.filter((c) => c.masked)) expect(c.w).toBe(0);
+        expect(row.reduce((s, c) => s + c.w, 0)).toBeCloseTo(1, 4);
+      }
+    }
+    // keyboard: arrow keys move the cursor and the readout names the cell
+    await page.focus('#attn-grid');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.textContent('#attn-readout')).toMatch(/→/);
+  });
+
+  it('shows token and position embedding heatmaps and a cosine similarity', async () => {
+    expect(await page.$$eval('#embed-maps canvas', (c) => c.map((e) => [e.width, e.height]))).toEqual(
+      Array(3).fill([reference.config.dModel, reference.encodePrompt(PROMPT).length]),
+    );
+    expect(await page.textContent('#cos-out')).toMatch(/^cosine\(E\[.*\]\) = −?\d\.\d{3}/);
+  });
+
+  it('shows next-token probabilities equal to the reference model, summing to 1, filtered live', async () => {
+    const ids = reference.encodePrompt(PROMPT);
+    const V = reference.config.vocabSize;
+    const logits = await reference.forward(ids);
+    const expected = softmax(logits.subarray((ids.length - 1) * V));
+    const rows = await page.$$eval('#sample-table tr[data-id]', (els) =>
+      els.map((e) => ({ id: Number(e.getAttribute('data-id')), p: Number(e.getAttribute('data-p')) })),
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    for (const r of rows) expect(r.p).toBeCloseTo(expected[r.id], 4);
+    expect(await page.textContent('#sample-sum')).toMatch(/^Σ p over all \d+ tokens = 1\.0000/);
+    await page.fill('#top-k', '3');
+    await page.waitForFunction(() => document.querySelectorAll('#sample-table tr.kept').length === 3);
+    const finals = await page.$$eval('#sample-table tr.kept', (els) =>
+      els.map((e) => Number(e.getAttribute('data-final'))),
+    );
+    expect(finals.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
+    expect(await page.textContent('#sample-sum')).toContain('3 tokens survive the filters, Σ = 1.0000');
+    await page.fill('#top-k', '0');
+  });
+
+  it('replays BPE training on the seed corpus step by step', async () => {
+    await page.click('#bpe-train');
+    await page.click('#bpe-next');
+    await page.click('#bpe-next');
+    expect(await page.textContent('#bpe-caption')).toContain('(low, e)');
+    const symbols = await page.$$eval('#bpe-symbols .token', (els) =>
+      els.map((e) => e.textContent).join(' '),
+    );
+    expect(symbols).toBe('low _ lowe r _ lowe s t _ low l y');
+    expect(await page.textContent('#bpe-word-out')).toBe('"lowest" → ["lowe", "s", "t"] → ids [11, 5, 6]');
+  });
+
+  it('streams a greedy generation identical to the reference model', async () => {
+    await page.fill('#max-tokens', '12');
+    await page.fill('#seed', '7');
+    await page.fill('#temperature', '0');
+    await page.dispatchEvent('#temperature', 'input');
+    await page.click('#generate-button');
+    await page.waitForFunction(() =>
+      /tokens in/.test(document.querySelector('#generate-stats')?.textContent ?? ''),
+    );
+    let want = '';
+    for await (const t of reference.generate(PROMPT, { maxTokens: 12, temperature: 0 })) want += t.text;
+    expect(await page.textContent('#output')).toBe(PROMPT + want);
+    expect(await page.textContent('#generate-stats')).toMatch(/\d+ tokens in [\d.]+ s · [\d.]+ tok\/s/);
+    expect(await page.isDisabled('#stop-button')).toBe(true);
+  });
+
+  it('stops a running generation and stays usable', async () => {
+    await page.fill('#temperature', '1');
+    await page.dispatchEvent('#temperature', 'input');
+    await page.fill('#max-tokens', '100');
+    // press Generate and Stop in one turn: the abort reaches the worker between two tokens
+    await page.evaluate(() => {
+      document.getElementById('generate-button')!.click();
+      document.getElementById('stop-button')!.click();
+    });
+    await page.waitForFunction(() =>
+      /ended: /.test(document.querySelector('#generate-stats')?.textContent ?? ''),
+    );
+    const stats = (await page.textContent('#generate-stats')) ?? '';
+    expect(stats).toContain('ended: stopped');
+    expect(Number(stats.split(' ')[0])).toBeLessThan(100);
+    expect(await page.isEnabled('#generate-button')).toBe(true);
+    expect(await page.isDisabled('#stop-button')).toBe(true);
+  });
+
+  it('saves a desktop screenshot', async () => {
+    await page.screenshot({ path: join(shots, 'desktop.png'), fullPage: true });
+  });
+
+  it('fits a phone-width screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(shots, 'phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  it('says clearly when a picked folder is not a model folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmf-not-a-model-'));
+    writeFileSync(join(dir, 'notes.txt'), 'not a model');
+    try {
+      await page.setInputFiles('#folder-input', dir);
+      await page.waitForSelector('body[data-state="load-error"]');
+      const status = await page.textContent('#model-status');
+      expect(status).toContain('not a model folder');
+      expect(status).toContain('config.json is missing');
+      expect(status).toContain('notes.txt');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
