@@ -1,6 +1,9 @@
 // The generation loop (seed §6): prefill the prompt, then one token at a time
 //   logits [V] → sample → id → stream its text → forward([id]) → logits [V] …
 // until EOS, maxTokens, a stop string, a full context, or the caller's AbortSignal.
+// Prefix caching: the model remembers which ids its KV cache holds (the last prompt and the tokens fed
+// after it); a new prompt that starts with some of them rewinds the cache to that common prefix and
+// prefills only the rest (at least one token, whose logits start the sampling).
 
 import { createRng, sample } from '@llmf/sampling';
 import { LlmfError } from '@llmf/tensor';
@@ -38,12 +41,26 @@ export interface GeneratedToken {
 /** Why a generation ended. 'context': the context window is full. */
 export type FinishReason = 'eos' | 'length' | 'stop' | 'abort' | 'context';
 
+/** Token counts of one generation (a live object: the prefill counts are set when iteration starts). */
+export interface GenerationStats {
+  /** Ids of the prompt (after BOS, for text prompts). */
+  readonly promptTokens: number;
+  /** Prompt ids whose keys/values were reused from the previous generation's KV cache (a common prefix). */
+  readonly cachedTokens: number;
+  /** Prompt ids run through the model before the first token: promptTokens − cachedTokens (≥ 1). */
+  readonly prefillTokens: number;
+  /** Tokens sampled so far (EOS excluded; includes any still held back by the text stream). */
+  readonly generatedTokens: number;
+}
+
 /** The stream returned by `LLM.generate`: iterate it once with `for await`. */
 export interface Generation extends AsyncGenerator<GeneratedToken, void, undefined> {
   /** The sampler's seed (the one given, or the random one drawn): pass it again to reproduce this run. */
   readonly seed: number;
   /** Why the generation ended; undefined while it runs. */
   readonly finishReason: FinishReason | undefined;
+  /** How much of the prompt was prefilled and how much came from the KV cache; tokens generated. */
+  readonly stats: GenerationStats;
 }
 
 /** What the loop needs from a loaded model. */
@@ -58,6 +75,11 @@ export interface GenerationModel {
   release(): void;
   /** False once the model is disposed. */
   usable(): boolean;
+  /**
+   * The ids whose keys/values the transformer's KV cache holds, in order (the prefix cache record).
+   * The loop keeps it equal to the cache: set before each change of the cache, emptied on any failure.
+   */
+  cachedIds: number[];
 }
 
 /** Default most tokens per generation (further bounded by the context). */
@@ -116,6 +138,7 @@ export function startGeneration(
   const limit = Math.min(maxTokens, room);
   const textVocab = model.tokenizer.vocabSize;
   const eosAbove = config.eosTokenIds.filter((id) => id >= textVocab);
+  const stats = { promptTokens: ids.length, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0 };
 
   async function* run(): AsyncGenerator<GeneratedToken, void, undefined> {
     model.acquire();
@@ -123,8 +146,7 @@ export function startGeneration(
       if (signal?.aborted) return finish('abort');
       const history = ids.slice(); // prompt + output, for the repetition penalty
       const text = new TextStream(model.tokenizer, stops);
-      transformer.reset();
-      let logits = transformer.forwardCached(ids, { lastOnly: true }); // prefill: [P] → logits [V] of the last position
+      let logits = prefill(model, ids, stats); // [P − cached] → logits [V] of the last position
       for (let n = 0; ; n++) {
         if (n >= limit) {
           finish(n >= maxTokens ? 'length' : 'context');
@@ -140,6 +162,7 @@ export function startGeneration(
           break;
         }
         history.push(id);
+        stats.generatedTokens++;
         const { ready, stopped } = text.push(id);
         for (const token of ready) {
           yield token;
@@ -151,7 +174,7 @@ export function startGeneration(
         if (signal?.aborted) return finish('abort');
         if (!model.usable())
           throw new LlmfError('DISPOSED', 'generate: the model was disposed during the generation');
-        if (n + 1 < limit) logits = transformer.forwardCached([id], { lastOnly: true }); // [1] → [V]
+        if (n + 1 < limit) logits = feed(model, id); // [1] → [V]
       }
       // EOS, maxTokens or a full context: what was held back is final now
       const { ready, stopped } = text.end();
@@ -168,9 +191,62 @@ export function startGeneration(
   const generation = run();
   Object.defineProperties(generation, {
     seed: { value: seed, enumerable: true },
+    stats: { value: stats, enumerable: true },
     finishReason: { get: () => finishReason, enumerable: true },
   });
   return generation as Generation;
+}
+
+/**
+ * Bring the KV cache to `ids` and return the logits [V] after its last id. The longest common prefix with
+ * the cached ids is kept (at most P − 1 ids: the last prompt id is always run, for its logits); the rest
+ * is prefilled. A failure leaves an empty cache and an empty record.
+ */
+function prefill(
+  model: GenerationModel,
+  ids: number[],
+  stats: { cachedTokens: number; prefillTokens: number },
+): Float32Array {
+  const { transformer } = model;
+  const cached = model.cachedIds;
+  let keep = 0;
+  // the record is trusted only while it matches the cache's length (anything else: start clean)
+  if (cached.length === transformer.position) {
+    const most = Math.min(cached.length, ids.length - 1);
+    while (keep < most && cached[keep] === ids[keep]) keep++;
+  }
+  try {
+    model.cachedIds = [];
+    if (keep === 0) transformer.reset();
+    else transformer.rewind(keep); // drop positions ≥ keep: [keep, Hkv, D] stay in every layer
+    model.cachedIds = ids.slice(0, keep);
+    const logits = transformer.forwardCached(ids.slice(keep), { lastOnly: true }); // [P − keep] → [V]
+    model.cachedIds = ids.slice();
+    stats.cachedTokens = keep;
+    stats.prefillTokens = ids.length - keep;
+    return logits;
+  } catch (e) {
+    forget(model);
+    throw e;
+  }
+}
+
+/** One decode step: append `id` to the cache and its record; logits [V] of the next position. */
+function feed(model: GenerationModel, id: number): Float32Array {
+  try {
+    const logits = model.transformer.forwardCached([id], { lastOnly: true }); // [1] → [V]
+    model.cachedIds.push(id);
+    return logits;
+  } catch (e) {
+    forget(model);
+    throw e;
+  }
+}
+
+/** Empty the KV cache and its record (after a failure: the cache may be partly written). */
+function forget(model: GenerationModel): void {
+  model.cachedIds = [];
+  model.transformer.reset();
 }
 
 /** Resolves after pending timers and I/O callbacks had a chance to run (setImmediate, else a MessageChannel). */

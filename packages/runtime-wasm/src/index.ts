@@ -1,6 +1,12 @@
 // @llmf/runtime-wasm — the runtime: load a Hugging Face-style model folder and stream tokens.
 export { LlmfError } from '@llmf/tensor';
-export type { FinishReason, GeneratedToken, GenerateOptions, Generation } from './generate';
+export type {
+  FinishReason,
+  GeneratedToken,
+  GenerateOptions,
+  Generation,
+  GenerationStats,
+} from './generate';
 export type { LLM } from './llm';
 export { type LoadModelOptions, loadModel } from './load-model';
 export type { ModelFiles, ProgressCallback } from './model-files';

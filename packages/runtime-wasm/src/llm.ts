@@ -32,6 +32,9 @@ export interface LLM {
    * the `signal` aborts (which ends the stream cleanly; nothing is thrown). Options and prompt are checked
    * when called. One generation at a time: iterating a second one while the first is unfinished throws
    * LlmfError 'BUSY' (finish, `break` out of, or abort the first).
+   * Prefix caching: the KV cache keeps the previous generation's prompt and the tokens fed after it; a
+   * prompt that starts with the same ids prefills only the rest (`stats.cachedTokens` / `prefillTokens`),
+   * with the same tokens and logits as a fresh start. `forward` clears that record.
    * @example
    * for await (const { text } of llm.generate('The cat', { maxTokens: 20, temperature: 0.8, seed: 1 })) process.stdout.write(text);
    */
@@ -73,6 +76,7 @@ export function createLLM(parts: {
       busy = false;
     },
     usable: () => !disposed,
+    cachedIds: [] as number[], // the prefix cache record (see generate.ts)
   };
   return {
     tokenizer,
@@ -82,6 +86,7 @@ export function createLLM(parts: {
     encodePrompt: (text: string) => [...promptPrefix, ...tokenizer.encode(text)],
     async forward(ids: number[]): Promise<Float32Array> {
       checkUsable('forward');
+      model.cachedIds = []; // forward is a fresh full recompute: the cache no longer holds a generation's ids
       return transformer.forward(ids);
     },
     generate(prompt: string | number[], o?: GenerateOptions): Generation {

@@ -6,7 +6,7 @@
 // once here from the config; long inputs run in steps of B tokens through the cache (exact for causal models).
 
 import { KVCache, sinusoidalPositions } from '@llmf/attention';
-import { type Backend, LlmfError, type Tensor } from '@llmf/tensor';
+import { type Backend, LlmfError, rows, type Tensor } from '@llmf/tensor';
 import { type Activations, allocActivations, firstRows } from './activations';
 import { block } from './block';
 import type { ModelConfig } from './config';
@@ -107,6 +107,29 @@ export class Transformer {
   reset(): void {
     this.cache.reset();
     this.length = 0;
+  }
+
+  /**
+   * Keep only the first `n` cached positions (0 ≤ n ≤ position); the next forwardCached continues at n.
+   * Prefix caching: a new sequence that shares its first n ids with the cached one reuses their keys/values.
+   */
+  rewind(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.length) {
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        `rewind: n must be an integer in 0..${this.length} (the cached positions), got ${n}`,
+      );
+    }
+    if (n === this.length) return;
+    // subtle: KVCache can only reset or append, so its rows [0, n) are appended back onto themselves
+    // (an in-place copy of n·Hkv·D values per layer; positions ≥ n are dropped)
+    this.cache.reset();
+    if (n > 0) {
+      for (let l = 0; l < this.config.nLayer; l++) {
+        this.cache.append(l, rows(this.cache.keys[l], 0, n), rows(this.cache.values[l], 0, n)); // [n, Hkv, D]
+      }
+    }
+    this.length = n;
   }
 
   /** Full recompute for a fresh sequence: logits [ids.length, V] row-major; resets the KV cache and fills it with ids. */
