@@ -143,6 +143,9 @@ describe('llmf serve (binary)', () => {
     const bad = await runCli(['serve', '--port', '70000']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--port must be');
+    const emptyKey = await runCli(['serve', '--model', gpt2Dir, '--api-key', '']);
+    expect(emptyKey.code).toBe(2);
+    expect(emptyKey.stderr).toContain('--api-key must not be empty');
   });
 
   test('--help lists the endpoints and options', async () => {

@@ -7,7 +7,7 @@ import type { BackendName } from '@llmf/runtime-wasm';
 import type { CommandSpec, ParsedArgs } from '../args';
 import { type ChatTemplate, loadChatTemplate } from '../chat-template';
 import { type Command, type Context, note } from '../context';
-import { CliError, exitCode } from '../errors';
+import { CliError, exitCode, UsageError } from '../errors';
 import { resolveModel } from '../model';
 import { type LLM, loadLlm } from '../runtime';
 import { badRequest, type HttpError } from '../serve/http-error';
@@ -131,6 +131,8 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     (option === undefined ? 'llmf-default' : existsSync(option) ? basename(model.dir) : option);
   const chatTemplate = chatTemplateOf(model.dir, model.label);
   const graceMs = ((o.shutdownTimeout as number | undefined) ?? 10) * 1000;
+  const apiKey = (o.apiKey as string | undefined) ?? (ctx.env.LLMF_API_KEY || undefined);
+  if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key must not be empty');
 
   // Listen first, so that /health answers 503 while the model loads.
   let provide!: (llm: Promise<LLM>) => void;
@@ -147,7 +149,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       host: (o.host as string | undefined) ?? '127.0.0.1',
       port: (o.port as number | undefined) ?? 8080,
       maxQueue: (o.maxQueue as number | undefined) ?? 8,
-      apiKey: (o.apiKey as string | undefined) ?? (ctx.env.LLMF_API_KEY || undefined),
+      apiKey,
       maxBodyBytes: o.maxBody as number | undefined,
       log: ctx.verbose ? (line) => note(ctx, ctx.err.dim(line)) : undefined,
     });
