@@ -125,9 +125,11 @@ describe('demo page', () => {
   });
 
   it('shows token and position embedding heatmaps and a cosine similarity', async () => {
-    expect(await page.$$eval('#embed-maps canvas', (c) => c.map((e) => [e.width, e.height]))).toEqual(
-      Array(3).fill([reference.config.dModel, reference.encodePrompt(PROMPT).length]),
-    );
+    expect(
+      await page.$$eval('#embed-maps canvas', (c) =>
+        (c as HTMLCanvasElement[]).map((e) => [e.width, e.height]),
+      ),
+    ).toEqual(Array(3).fill([reference.config.dModel, reference.encodePrompt(PROMPT).length]));
     expect(await page.textContent('#cos-out')).toMatch(/^cosine\(E\[.*\]\) = −?\d\.\d{3}/);
   });
 
