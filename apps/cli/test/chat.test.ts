@@ -40,7 +40,8 @@ describe('llmf chat', () => {
     ]);
     const text1 = JSON.parse(first.stdout).text as string;
     expect(replies[0]).toBe(text1);
-    // turn 2 re-renders the whole conversation (the reply is stored trimmed) and uses seed + 1
+    // turn 2 re-renders the whole conversation (the reply is stored trimmed) and uses seed + 1; its KV cache
+    // is reused from turn 1 (prefix caching), and the reply must equal this fresh process's
     const second = await runCli([
       'generate',
       `user: Hello there\nassistant: ${text1.trim()}\nuser: And again\nassistant:`,
@@ -50,6 +51,23 @@ describe('llmf chat', () => {
       '--json',
     ]);
     expect(replies[1]).toBe(JSON.parse(second.stdout).text);
+  });
+
+  test('the KV cache is kept across turns: a turn prefills only what is new since the last one', async () => {
+    const input = 'Hello there\nAnd again\nOne more\n';
+    const r = await runCli(['chat', '--model', dir, '--seed', '3', '-n', '5', '--verbose'], { input });
+    expect(r.code).toBe(0);
+    const counts = [
+      ...r.stderr.matchAll(/prompt (\d+) tokens: (\d+) from the KV cache, (\d+) prefilled/g),
+    ].map((m) => ({ prompt: Number(m[1]), cached: Number(m[2]), prefilled: Number(m[3]) }));
+    expect(counts).toHaveLength(3);
+    expect(counts[0]).toEqual({ prompt: counts[0].prompt, cached: 0, prefilled: counts[0].prompt });
+    for (let turn = 1; turn < 3; turn++) {
+      const { prompt, cached, prefilled } = counts[turn];
+      expect(cached + prefilled).toBe(prompt);
+      // at least the previous turn's whole prompt comes from the cache (the template text before the reply)
+      expect(cached).toBeGreaterThanOrEqual(counts[turn - 1].prompt);
+    }
   });
 
   test('a system message and /reset', async () => {

@@ -1,6 +1,7 @@
 // `llmf chat`: an interactive conversation with a model that has a chat template. Each line on stdin is
 // one user turn; the reply streams to stdout. Every turn renders the whole conversation through the
-// template and prefills it again: the LLM façade's generate() starts from an empty KV cache on each call.
+// template; the LLM façade's generate() keeps the KV cache of the common prefix with the previous turn
+// (prefix caching), so only what changed (the last reply as re-encoded, the new message) is prefilled.
 
 import { createInterface } from 'node:readline';
 import type { BackendName } from '@llmf/runtime-wasm';
@@ -21,7 +22,9 @@ const spec: CommandSpec = {
     'Reads one user message per line from stdin (a terminal or a pipe) and streams each reply to stdout.\n' +
     'Type /reset to forget the conversation, /exit (or Ctrl-D) to leave. Ctrl-C stops the current reply.\n' +
     "The prompt is rendered with the model's tokenizer_config.json chat_template. When the conversation\n" +
-    'outgrows the context, the oldest turns are dropped. Turn n samples with seed + n (--seed S).',
+    'outgrows the context, the oldest turns are dropped. Turn n samples with seed + n (--seed S).\n' +
+    'The KV cache is kept between turns: each turn prefills only what is new since the previous one\n' +
+    '(--verbose prints the counts).',
   positionals: { min: 0, max: 0, name: '' },
   options: [
     ...modelOptions,
@@ -99,15 +102,16 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         } else {
           current = new AbortController();
           let reply = '';
+          const budget = context === undefined ? maxTokens : Math.min(maxTokens, context - ids.length);
+          const generation = llm.generate(ids, {
+            ...sampling,
+            seed: (sampling.seed + turn) >>> 0,
+            maxTokens: budget,
+            stop,
+            signal: current.signal,
+          });
           try {
-            const budget = context === undefined ? maxTokens : Math.min(maxTokens, context - ids.length);
-            for await (const token of llm.generate(ids, {
-              ...sampling,
-              seed: (sampling.seed + turn) >>> 0,
-              maxTokens: budget,
-              stop,
-              signal: current.signal,
-            })) {
+            for await (const token of generation) {
               reply += token.text;
               ctx.stdout.write(token.text);
               await yieldToEventLoop();
@@ -116,6 +120,15 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
             if (!current.signal.aborted) throw error;
           }
           ctx.stdout.write('\n');
+          if (ctx.verbose) {
+            const { promptTokens, cachedTokens, prefillTokens } = generation.stats;
+            note(
+              ctx,
+              ctx.err.dim(
+                `prompt ${promptTokens} tokens: ${cachedTokens} from the KV cache, ${prefillTokens} prefilled`,
+              ),
+            );
+          }
           for (const s of stop) if (reply.endsWith(s)) reply = reply.slice(0, -s.length);
           messages.push({ role: 'assistant', content: reply.trim() });
           current = undefined;
