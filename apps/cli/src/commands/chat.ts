@@ -88,6 +88,8 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       } else if (line.length > 0) {
         messages.push({ role: 'user', content: line });
         // Drop the oldest exchanges (keeping the system message) until the rendered prompt fits.
+        // subtle: not llm.encodePrompt — the template writes the BOS text itself where the model wants it
+        // (transformers encodes chat templates without adding special tokens).
         let ids = llm.tokenizer.encode(template.render(messages), { allowedSpecial: 'all' });
         while (context !== undefined && ids.length >= context && messages.length > start.length + 1) {
           messages.splice(start.length, 1);

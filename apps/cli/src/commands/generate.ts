@@ -111,7 +111,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   });
   const loadMs = performance.now() - tLoad;
   try {
-    const promptIds = llm.tokenizer.encode(prompt);
+    const promptIds = llm.encodePrompt(prompt); // BOS first when the tokenizer files ask for it
     const maxTokens = fitContext(llm, promptIds.length, (o.maxTokens as number | undefined) ?? 128);
 
     const abort = new AbortController();
