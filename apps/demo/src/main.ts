@@ -40,6 +40,7 @@ if (__DEFAULT_MODEL_IS_PLACEHOLDER__) byId('model-note').classList.add('warn');
 // ——— loading ———
 
 function load(source: ModelSource, what: string): void {
+  if (generation) endGeneration('Stopped: another model is loading.');
   info = undefined;
   analysis = undefined;
   document.body.dataset.state = 'loading';

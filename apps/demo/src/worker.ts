@@ -36,6 +36,8 @@ const post = (message: Reply, transfer: Transferable[] = []) => scope.postMessag
 let model: Loaded | undefined;
 let loading: Promise<void> = Promise.resolve();
 const generations = new Map<number, AbortController>();
+/** Generations still running: a new load waits for them to end before disposing the model. */
+const running = new Set<Promise<void>>();
 
 scope.onmessage = (e) => {
   const request = e.data;
@@ -47,7 +49,11 @@ scope.onmessage = (e) => {
       loading.then(() => analyze(request.id, request.text));
       break;
     case 'generate':
-      loading.then(() => generate(request));
+      loading.then(() => {
+        const done = generate(request);
+        running.add(done);
+        done.finally(() => running.delete(done));
+      });
       break;
     case 'abort':
       generations.get(request.id)?.abort();
@@ -61,6 +67,7 @@ function message(e: unknown): string {
 
 async function load(source: ModelSource, threads: number): Promise<void> {
   for (const controller of generations.values()) controller.abort();
+  await Promise.allSettled([...running]); // aborted generations end at their next token
   if (model) {
     model.llm.dispose();
     model.inspectorBackend.dispose();

@@ -213,6 +213,39 @@ describe('demo page', () => {
     await page.setViewportSize({ width: 1200, height: 900 });
   });
 
+  it('loads a model folder picked with the folder input', async () => {
+    await page.evaluate(() => {
+      document.body.dataset.state = 'test'; // only a new load brings back "ready"
+    });
+    await page.setInputFiles('#folder-input', modelDir);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#model-status')).toMatch(/^Loaded: gpt2/);
+    expect(
+      await page.evaluate(() => {
+        const bar = document.querySelector<HTMLProgressElement>('#load-progress')!;
+        return bar.value === bar.max && bar.max > 0;
+      }),
+    ).toBe(true);
+  });
+
+  it('loads model files dropped on the drop zone', async () => {
+    await page.evaluate(async () => {
+      const names = (await (await fetch('models/default/files.json')).json()) as string[];
+      const data = new DataTransfer();
+      document.body.dataset.state = 'test'; // only a new load brings back "ready"
+      for (const name of names) {
+        const bytes = await (await fetch(`models/default/${name}`)).arrayBuffer();
+        data.items.add(new File([bytes], name));
+      }
+      document
+        .getElementById('drop-zone')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#model-status')).toContain('Loaded');
+    expect(await page.textContent('#model-info')).toContain('config.json, model.safetensors, tokenizer.json');
+  });
+
   it('says clearly when a picked folder is not a model folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmf-not-a-model-'));
     writeFileSync(join(dir, 'notes.txt'), 'not a model');

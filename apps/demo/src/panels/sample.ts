@@ -24,8 +24,10 @@ export function renderSample(logits: Float32Array, vocab: string[]): void {
     `Σ p over all ${logits.length} tokens = ${t.probabilitySum.toFixed(4)} · ` +
     `${t.survivors} token${t.survivors === 1 ? '' : 's'} survive the filters, Σ = ${t.finalSum.toFixed(4)}` +
     (f.temperature === 0 ? ' · T = 0 is greedy: all probability on the top token' : '');
+  // bars are scaled to the largest probability in the table, so near-uniform distributions stay visible
+  const top = Math.max(...t.rows.map((r) => Math.max(r.probability, r.afterTopK, r.afterTopP)), 1e-12);
   const bar = (p: number, cls: string) =>
-    h('span', { class: `bar ${cls}`, style: `width:${Math.round(p * 120)}px` });
+    h('span', { class: `bar ${cls}`, style: `width:${Math.round((p / top) * 100)}px` });
   const head = h(
     'tr',
     {},
