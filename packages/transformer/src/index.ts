@@ -11,5 +11,7 @@ export {
   type ModelWeights,
   mapTensors,
   type TensorNaming,
+  type TensorSource,
   type TensorSpec,
+  tensorSourceOf,
 } from './weights';

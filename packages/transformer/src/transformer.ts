@@ -12,13 +12,22 @@ import { block } from './block';
 import type { ModelConfig } from './config';
 import { embed } from './embedding';
 import { finalNorm, lmHead } from './head';
-import { type ModelWeights, mapTensors, type TensorNaming, uploadWeights } from './weights';
+import {
+  loadWeights,
+  type ModelWeights,
+  type TensorNaming,
+  type TensorSource,
+  tensorSourceOf,
+} from './weights';
 
 /** What {@link loadTransformer} needs. */
 export interface LoadTransformerOptions {
   config: ModelConfig;
-  /** Checkpoint tensors (f32), e.g. from readSafetensors. Not modified. */
-  tensors: Map<string, Tensor>;
+  /**
+   * Checkpoint tensors: a Map of f32 tensors (e.g. from readSafetensors; not modified), or a TensorSource
+   * that reads them one at a time (names and shapes first), so loading holds one tensor on the host at a time.
+   */
+  tensors: Map<string, Tensor> | TensorSource;
   backend: Backend;
   /** Tensor names: 'huggingface' (default for gpt2, llama, qwen2) or 'llmf' (internal, default otherwise). */
   naming?: TensorNaming;
@@ -31,13 +40,14 @@ export interface LoadTransformerOptions {
 }
 
 /**
- * Check and upload a checkpoint, allocate every buffer, and return the model.
- * Throws ModelFormatError naming the first missing or mis-shaped tensor; nothing is uploaded then.
+ * Check a checkpoint (names and shapes), allocate every buffer, read the weights one tensor at a time into
+ * backend memory, and return the model. Throws ModelFormatError naming the first missing or mis-shaped
+ * tensor; nothing is read or allocated then.
  */
 export function loadTransformer(o: LoadTransformerOptions): Transformer {
   const c = o.config;
   const naming = o.naming ?? (['gpt2', 'llama', 'qwen2'].includes(c.modelType) ? 'huggingface' : 'llmf');
-  const host = mapTensors(c, o.tensors, naming); // validates everything before any upload
+  const source = o.tensors instanceof Map ? tensorSourceOf(o.tensors) : o.tensors;
   const maxTokens = o.maxTokens ?? c.maxPositions;
   if (!Number.isInteger(maxTokens) || maxTokens <= 0 || maxTokens > c.maxPositions) {
     throw new LlmfError(
@@ -51,7 +61,7 @@ export function loadTransformer(o: LoadTransformerOptions): Transformer {
     throw new LlmfError('INVALID_ARGUMENT', `stepTokens must be a positive integer, got ${o.stepTokens}`);
   }
   const table = c.positions === 'sinusoidal' ? sinusoidalPositions(c.maxPositions, c.dModel) : undefined;
-  const weights = uploadWeights(o.backend, c, host, table);
+  const weights = loadWeights(o.backend, c, source, naming, table); // validates everything before any read
   return new Transformer(o.backend, c, weights, maxTokens, step, o.recordAttention === true);
 }
 

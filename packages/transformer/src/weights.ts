@@ -7,7 +7,7 @@
 // Hugging Face names: GPT-2 (optional "transformer." prefix, Conv1D weights stored [in, out], fused c_attn
 // q|k|v) and Llama/Qwen2 (model.layers.N.self_attn.{q,k,v,o}_proj, mlp.{gate,up,down}_proj).
 
-import type { Shape, Tensor } from '@llmf/tensor';
+import type { Backend, Shape, Tensor } from '@llmf/tensor';
 import type { ModelConfig } from './config';
 import { ModelFormatError } from './errors';
 
@@ -53,6 +53,188 @@ export function expectedTensors(c: ModelConfig): TensorSpec[] {
 export type TensorNaming = 'huggingface' | 'llmf';
 
 /**
+ * Checkpoint tensors read one at a time, so a loader never holds every weight on the host at once:
+ * every tensor's name and shape up front (all checks use these alone), then each tensor's f32 values on
+ * demand. `readSafetensors`' Map is one (see {@link tensorSourceOf}); `@llmf/runtime-wasm` reads a
+ * safetensors file tensor by tensor.
+ */
+export interface TensorSource {
+  /** Name and shape of every tensor. */
+  readonly entries: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  /** Write tensor `name`'s values (f32, row-major) into `out`, whose length is the tensor's element count. */
+  readInto(name: string, out: Float32Array): void;
+}
+
+/** A Map of host tensors as a {@link TensorSource} (the tensors are not modified). */
+export function tensorSourceOf(tensors: Map<string, Tensor>): TensorSource {
+  return {
+    entries: [...tensors].map(([name, t]) => {
+      // a tensor whose data does not fill its shape is reported with the shape its data has
+      const n = t.shape.reduce((a, b) => a * b, 1);
+      return { name, shape: t.data.length === n ? t.shape : [t.data.length] };
+    }),
+    readInto(name, out) {
+      out.set((tensors.get(name) as Tensor).data);
+    },
+  };
+}
+
+/** How one internal tensor comes out of a checkpoint tensor. */
+interface Placement {
+  /** Internal name and shape. */
+  name: string;
+  shape: Shape;
+  /** Columns [start, end) of a Conv1D weight [I, O], transposed (GPT-2), or elements [start, end) of a bias. */
+  take?: { kind: 'columns' | 'range'; start: number; end: number };
+}
+
+/** One checkpoint tensor (name, shape) and the internal tensors it becomes. */
+interface SourcePlan {
+  source: string;
+  shape: Shape;
+  outputs: Placement[];
+}
+
+/**
+ * Which checkpoint tensor becomes which internal one: the mapping table, checked against the names and
+ * shapes of `entries` (every tensor present with its shape) before anything is read.
+ * Throws ModelFormatError naming the first missing or mis-shaped tensor.
+ */
+function planTensors(c: ModelConfig, entries: TensorSource['entries'], naming: TensorNaming): SourcePlan[] {
+  const shapes = new Map(entries.map((e) => [e.name, e.shape]));
+  let plan: SourcePlan[];
+  if (naming === 'llmf') {
+    plan = expectedTensors(c).map((spec) => ({ source: spec.name, shape: spec.shape, outputs: [spec] }));
+  } else if (c.modelType === 'gpt2') plan = planGpt2(c, shapes.has('transformer.wte.weight'));
+  else if (c.modelType === 'llama' || c.modelType === 'qwen2') plan = planLlama(c);
+  else {
+    throw new ModelFormatError(
+      `no Hugging Face tensor naming for model type "${c.modelType}"; pass naming 'llmf' with internal names`,
+    );
+  }
+  for (const { source, shape } of plan) checkShape(source, shapes.get(source), shape);
+  // the mapping and the spec must agree (a guard on this file's own tables)
+  const outputs = new Map(plan.flatMap((p) => p.outputs.map((o) => [o.name, o.shape] as const)));
+  for (const spec of expectedTensors(c)) checkShape(spec.name, outputs.get(spec.name), spec.shape);
+  return plan;
+}
+
+function planGpt2(c: ModelConfig, prefixed: boolean): SourcePlan[] {
+  const { vocabSize: V, dModel: C, dFf: F } = c;
+  const p = prefixed ? 'transformer.' : '';
+  const plan: SourcePlan[] = [];
+  const direct = (name: string, source: string, shape: Shape) =>
+    plan.push({ source, shape, outputs: [{ name, shape }] });
+  // Conv1D weights are stored [in, out]: output columns [start, end) become an nn.Linear [end − start, in]
+  const conv = (source: string, I: number, O: number, parts: [string, number, number][]) =>
+    plan.push({
+      source,
+      shape: [I, O],
+      outputs: parts.map(([name, start, end]) => ({
+        name,
+        shape: [end - start, I],
+        take: { kind: 'columns', start, end },
+      })),
+    });
+  direct('wte', `${p}wte.weight`, [V, C]);
+  direct('wpe', `${p}wpe.weight`, [c.maxPositions, C]);
+  for (let l = 0; l < c.nLayer; l++) {
+    const src = `${p}h.${l}.`;
+    const h = `h.${l}.`;
+    direct(`${h}ln1w`, `${src}ln_1.weight`, [C]);
+    direct(`${h}ln1b`, `${src}ln_1.bias`, [C]);
+    // c_attn: x [T, C] · W [C, 3C] → q|k|v; each of q, k, v is a column block of W and a range of the bias
+    const qkv: [string, number, number][] = ['q', 'k', 'v'].map((name, i) => [name, i * C, (i + 1) * C]);
+    conv(
+      `${src}attn.c_attn.weight`,
+      C,
+      3 * C,
+      qkv.map(([n, a, b]) => [`${h}${n}w`, a, b]),
+    );
+    plan.push({
+      source: `${src}attn.c_attn.bias`,
+      shape: [3 * C],
+      outputs: qkv.map(([n, start, end]) => ({
+        name: `${h}${n}b`,
+        shape: [C],
+        take: { kind: 'range', start, end },
+      })),
+    });
+    conv(`${src}attn.c_proj.weight`, C, C, [[`${h}attprojw`, 0, C]]);
+    direct(`${h}attprojb`, `${src}attn.c_proj.bias`, [C]);
+    direct(`${h}ln2w`, `${src}ln_2.weight`, [C]);
+    direct(`${h}ln2b`, `${src}ln_2.bias`, [C]);
+    conv(`${src}mlp.c_fc.weight`, C, F, [[`${h}fcw`, 0, F]]); // [C, F] → [F, C]
+    direct(`${h}fcb`, `${src}mlp.c_fc.bias`, [F]);
+    conv(`${src}mlp.c_proj.weight`, F, C, [[`${h}projw`, 0, C]]); // [F, C] → [C, F]
+    direct(`${h}projb`, `${src}mlp.c_proj.bias`, [C]);
+  }
+  direct('lnfw', `${p}ln_f.weight`, [C]);
+  direct('lnfb', `${p}ln_f.bias`, [C]);
+  if (!c.tiedEmbeddings) direct('lmheadw', 'lm_head.weight', [V, C]);
+  return plan;
+}
+
+function planLlama(c: ModelConfig): SourcePlan[] {
+  const { vocabSize: V, dModel: C, dFf: F } = c;
+  const qDim = c.nHead * c.dHead;
+  const kvDim = c.nKvHead * c.dHead;
+  const plan: SourcePlan[] = [];
+  const direct = (name: string, source: string, shape: Shape) =>
+    plan.push({ source, shape, outputs: [{ name, shape }] });
+  direct('wte', 'model.embed_tokens.weight', [V, C]);
+  for (let l = 0; l < c.nLayer; l++) {
+    const src = `model.layers.${l}.`;
+    const h = `h.${l}.`;
+    direct(`${h}ln1w`, `${src}input_layernorm.weight`, [C]);
+    for (const [name, proj, dim] of [
+      ['q', 'q_proj', qDim],
+      ['k', 'k_proj', kvDim],
+      ['v', 'v_proj', kvDim],
+    ] as const) {
+      direct(`${h}${name}w`, `${src}self_attn.${proj}.weight`, [dim, C]);
+      if (c.attentionBias) direct(`${h}${name}b`, `${src}self_attn.${proj}.bias`, [dim]);
+    }
+    direct(`${h}attprojw`, `${src}self_attn.o_proj.weight`, [C, qDim]);
+    direct(`${h}ln2w`, `${src}post_attention_layernorm.weight`, [C]);
+    direct(`${h}gatew`, `${src}mlp.gate_proj.weight`, [F, C]);
+    direct(`${h}fcw`, `${src}mlp.up_proj.weight`, [F, C]);
+    direct(`${h}projw`, `${src}mlp.down_proj.weight`, [C, F]);
+  }
+  direct('lnfw', 'model.norm.weight', [C]);
+  if (!c.tiedEmbeddings) direct('lmheadw', 'lm_head.weight', [V, C]);
+  return plan;
+}
+
+/** ModelFormatError unless tensor `name` exists (`actual` defined) with `shape`. */
+function checkShape(name: string, actual: readonly number[] | undefined, shape: Shape): void {
+  if (actual === undefined) {
+    throw new ModelFormatError(
+      `checkpoint has no tensor "${name}" (expected shape [${shape.join(', ')}]); is the config's model type or layer count right?`,
+    );
+  }
+  if (actual.length !== shape.length || actual.some((d, i) => d !== shape[i])) {
+    throw new ModelFormatError(
+      `checkpoint tensor "${name}" has shape [${actual.join(', ')}] but the config expects [${shape.join(', ')}]; the config.json does not match these weights`,
+    );
+  }
+}
+
+/** out ← the placement's part of a checkpoint tensor's values `src` (shape `from`). */
+function place(out: Float32Array, src: Float32Array, from: Shape, p: Placement): void {
+  if (p.take === undefined) out.set(src);
+  else if (p.take.kind === 'range') out.set(src.subarray(p.take.start, p.take.end));
+  else {
+    // w [I, O] (Conv1D, [in, out]) columns [start, end) → out [end − start, I] (nn.Linear [out, in])
+    const [I, O] = from as [number, number];
+    const { start, end } = p.take;
+    for (let o = 0; o < end - start; o++) {
+      for (let i = 0; i < I; i++) out[o * I + i] = src[i * O + start + o];
+    }
+  }
+}
+
+/**
  * Check every expected tensor (presence and shape) and return them in internal names and layout
  * (host tensors; GPT-2 Conv1D weights transposed, c_attn split). Throws ModelFormatError naming the
  * first missing or mis-shaped tensor; never returns a partial set. The input map is not changed.
@@ -62,107 +244,59 @@ export function mapTensors(
   tensors: Map<string, Tensor>,
   naming: TensorNaming,
 ): Map<string, Tensor> {
+  const plan = planTensors(c, tensorSourceOf(tensors).entries, naming);
   const out = new Map<string, Tensor>();
-  if (naming === 'llmf') {
-    for (const spec of expectedTensors(c)) out.set(spec.name, take(tensors, spec.name, spec.shape));
-    return out;
+  for (const { source, shape, outputs } of plan) {
+    const t = tensors.get(source) as Tensor;
+    for (const p of outputs) {
+      if (p.take === undefined) {
+        out.set(p.name, t); // as given, no copy
+      } else {
+        const data = new Float32Array(p.shape.reduce((a, b) => a * b, 1));
+        place(data, t.data, shape, p);
+        out.set(p.name, { shape: p.shape, data });
+      }
+    }
   }
-  if (c.modelType === 'gpt2') mapGpt2(c, tensors, out);
-  else if (c.modelType === 'llama' || c.modelType === 'qwen2') mapLlama(c, tensors, out);
-  else {
-    throw new ModelFormatError(
-      `no Hugging Face tensor naming for model type "${c.modelType}"; pass naming 'llmf' with internal names`,
-    );
-  }
-  // the mapping and the spec must agree (a guard on this file's own tables)
-  for (const spec of expectedTensors(c)) take(out, spec.name, spec.shape);
   return out;
 }
 
-function mapGpt2(c: ModelConfig, hf: Map<string, Tensor>, out: Map<string, Tensor>): void {
-  const { vocabSize: V, dModel: C, dFf: F } = c;
-  const p = hf.has('transformer.wte.weight') ? 'transformer.' : '';
-  out.set('wte', take(hf, `${p}wte.weight`, [V, C]));
-  out.set('wpe', take(hf, `${p}wpe.weight`, [c.maxPositions, C]));
-  for (let l = 0; l < c.nLayer; l++) {
-    const src = `${p}h.${l}.`;
-    const h = `h.${l}.`;
-    out.set(`${h}ln1w`, take(hf, `${src}ln_1.weight`, [C]));
-    out.set(`${h}ln1b`, take(hf, `${src}ln_1.bias`, [C]));
-    // c_attn: x [T, C] · W [C, 3C] → q|k|v; stored [in, out], so each of q, k, v is a column block
-    const qkvw = take(hf, `${src}attn.c_attn.weight`, [C, 3 * C]);
-    const qkvb = take(hf, `${src}attn.c_attn.bias`, [3 * C]);
-    ['q', 'k', 'v'].forEach((name, i) => {
-      out.set(`${h}${name}w`, transposeColumns(qkvw, i * C, (i + 1) * C)); // [C, C] block → [C_out, C_in]
-      out.set(`${h}${name}b`, { shape: [C], data: qkvb.data.slice(i * C, (i + 1) * C) });
-    });
-    out.set(`${h}attprojw`, transposeColumns(take(hf, `${src}attn.c_proj.weight`, [C, C]), 0, C));
-    out.set(`${h}attprojb`, take(hf, `${src}attn.c_proj.bias`, [C]));
-    out.set(`${h}ln2w`, take(hf, `${src}ln_2.weight`, [C]));
-    out.set(`${h}ln2b`, take(hf, `${src}ln_2.bias`, [C]));
-    out.set(`${h}fcw`, transposeColumns(take(hf, `${src}mlp.c_fc.weight`, [C, F]), 0, F)); // [C, F] → [F, C]
-    out.set(`${h}fcb`, take(hf, `${src}mlp.c_fc.bias`, [F]));
-    out.set(`${h}projw`, transposeColumns(take(hf, `${src}mlp.c_proj.weight`, [F, C]), 0, C)); // [F, C] → [C, F]
-    out.set(`${h}projb`, take(hf, `${src}mlp.c_proj.bias`, [C]));
-  }
-  out.set('lnfw', take(hf, `${p}ln_f.weight`, [C]));
-  out.set('lnfb', take(hf, `${p}ln_f.bias`, [C]));
-  if (!c.tiedEmbeddings) out.set('lmheadw', take(hf, 'lm_head.weight', [V, C]));
-}
-
-function mapLlama(c: ModelConfig, hf: Map<string, Tensor>, out: Map<string, Tensor>): void {
-  const { vocabSize: V, dModel: C, dFf: F } = c;
-  const qDim = c.nHead * c.dHead;
-  const kvDim = c.nKvHead * c.dHead;
-  out.set('wte', take(hf, 'model.embed_tokens.weight', [V, C]));
-  for (let l = 0; l < c.nLayer; l++) {
-    const src = `model.layers.${l}.`;
-    const h = `h.${l}.`;
-    out.set(`${h}ln1w`, take(hf, `${src}input_layernorm.weight`, [C]));
-    for (const [name, proj, dim] of [
-      ['q', 'q_proj', qDim],
-      ['k', 'k_proj', kvDim],
-      ['v', 'v_proj', kvDim],
-    ] as const) {
-      out.set(`${h}${name}w`, take(hf, `${src}self_attn.${proj}.weight`, [dim, C]));
-      if (c.attentionBias) out.set(`${h}${name}b`, take(hf, `${src}self_attn.${proj}.bias`, [dim]));
+/**
+ * Check the whole checkpoint from names and shapes, then read it one tensor at a time straight into
+ * backend memory ('weights'): a tensor used as is is read into its backend buffer; one that is split or
+ * transposed (GPT-2 Conv1D) is read into a host buffer of its own size, placed, and dropped. So the host
+ * holds at most one checkpoint tensor at a time. Throws ModelFormatError before any read.
+ */
+export function loadWeights(
+  backend: Pick<Backend, 'alloc' | 'upload'>,
+  c: ModelConfig,
+  source: TensorSource,
+  naming: TensorNaming,
+  positionTable?: Tensor,
+): ModelWeights {
+  const plan = planTensors(c, source.entries, naming); // validates everything before any read
+  const loaded = new Map<string, Tensor>();
+  for (const { source: name, shape, outputs } of plan) {
+    const single = outputs.length === 1 && outputs[0].take === undefined ? outputs[0] : undefined;
+    if (single !== undefined) {
+      const w = backend.alloc(single.shape, 'weights');
+      source.readInto(name, w.data);
+      loaded.set(single.name, w);
+      continue;
     }
-    out.set(`${h}attprojw`, take(hf, `${src}self_attn.o_proj.weight`, [C, qDim]));
-    out.set(`${h}ln2w`, take(hf, `${src}post_attention_layernorm.weight`, [C]));
-    out.set(`${h}gatew`, take(hf, `${src}mlp.gate_proj.weight`, [F, C]));
-    out.set(`${h}fcw`, take(hf, `${src}mlp.up_proj.weight`, [F, C]));
-    out.set(`${h}projw`, take(hf, `${src}mlp.down_proj.weight`, [C, F]));
+    const host = new Float32Array(shape.reduce((a, b) => a * b, 1)); // this tensor only
+    source.readInto(name, host);
+    for (const p of outputs) {
+      const w = backend.alloc(p.shape, 'weights');
+      place(w.data, host, shape, p);
+      loaded.set(p.name, w);
+    }
   }
-  out.set('lnfw', take(hf, 'model.norm.weight', [C]));
-  if (!c.tiedEmbeddings) out.set('lmheadw', take(hf, 'lm_head.weight', [V, C]));
-}
-
-/** The tensor `name`, checked to have `shape`; ModelFormatError naming it otherwise. */
-function take(tensors: Map<string, Tensor>, name: string, shape: Shape): Tensor {
-  const t = tensors.get(name);
-  if (t === undefined) {
-    throw new ModelFormatError(
-      `checkpoint has no tensor "${name}" (expected shape [${shape.join(', ')}]); is the config's model type or layer count right?`,
-    );
-  }
-  const same = t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
-  if (!same || t.data.length !== shape.reduce((a, b) => a * b, 1)) {
-    throw new ModelFormatError(
-      `checkpoint tensor "${name}" has shape [${t.shape.join(', ')}] but the config expects [${shape.join(', ')}]; the config.json does not match these weights`,
-    );
-  }
-  return t;
-}
-
-/** Columns [start, end) of w [I, O] (Conv1D, [in, out]) transposed to [end − start, I] (nn.Linear [out, in]). */
-function transposeColumns(w: Tensor, start: number, end: number): Tensor {
-  const [I, O] = w.shape as [number, number];
-  const n = end - start;
-  const data = new Float32Array(n * I);
-  for (let o = 0; o < n; o++) {
-    for (let i = 0; i < I; i++) data[o * I + i] = w.data[i * O + start + o];
-  }
-  return { shape: [n, I], data };
+  return assembleWeights(
+    c,
+    loaded,
+    positionTable === undefined ? undefined : backend.upload(positionTable, 'weights'),
+  );
 }
 
 /** One block's weights in backend memory (internal layout; optional tensors depend on the config). */
@@ -197,17 +331,9 @@ export interface ModelWeights {
   lmheadw: Tensor; // [V, C] (wte itself when tied)
 }
 
-/** Upload checked internal tensors (from {@link mapTensors}) once, as 'weights'. */
-export function uploadWeights(
-  backend: { upload(t: Tensor, usage: 'weights'): Tensor },
-  c: ModelConfig,
-  host: Map<string, Tensor>,
-  positionTable?: Tensor,
-): ModelWeights {
-  const up = (name: string) => {
-    const t = host.get(name);
-    return t === undefined ? undefined : backend.upload(t, 'weights');
-  };
+/** The loaded internal tensors (backend memory) arranged per layer; `positions` replaces wpe (sinusoidal). */
+function assembleWeights(c: ModelConfig, loaded: Map<string, Tensor>, positions?: Tensor): ModelWeights {
+  const get = (name: string) => loaded.get(name);
   const layers: LayerWeights[] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const w: Record<string, Tensor> = {};
@@ -231,20 +357,20 @@ export function uploadWeights(
       'projw',
       'projb',
     ]) {
-      const t = up(`h.${l}.${key}`);
+      const t = get(`h.${l}.${key}`);
       if (t !== undefined) w[key] = t;
     }
     layers.push(w as unknown as LayerWeights);
   }
-  const wte = up('wte') as Tensor;
-  const wpe = positionTable === undefined ? up('wpe') : backend.upload(positionTable, 'weights');
-  const lnfb = up('lnfb');
+  const wte = get('wte') as Tensor;
+  const wpe = positions ?? get('wpe');
+  const lnfb = get('lnfb');
   return {
     wte,
     ...(wpe === undefined ? {} : { wpe }),
     layers,
-    lnfw: up('lnfw') as Tensor,
+    lnfw: get('lnfw') as Tensor,
     ...(lnfb === undefined ? {} : { lnfb }),
-    lmheadw: c.tiedEmbeddings ? wte : (up('lmheadw') as Tensor),
+    lmheadw: c.tiedEmbeddings ? wte : (get('lmheadw') as Tensor),
   };
 }
