@@ -2,7 +2,8 @@
 // types a prompt and checks every panel against Node-side references (the tokenizer and the model on the
 // 'js' reference backend), generates tokens, tries a wrong folder, and saves screenshots to test-output/.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LLM, loadModel } from '@llmf/runtime-wasm';
@@ -258,6 +259,51 @@ describe('demo page', () => {
       expect(status).toContain('notes.txt');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('works on one thread where a host sends no COOP/COEP headers', async () => {
+    // a bare static server over dist/: no isolation headers, so no SharedArrayBuffer
+    const dist = join(root, 'dist');
+    const plain = createServer((req, res) => {
+      const path = join(
+        dist,
+        decodeURIComponent((req.url ?? '/').split('?')[0]).replace(/\/$/, '/index.html'),
+      );
+      if (!path.startsWith(dist) || !existsSync(path)) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      const type = path.endsWith('.html')
+        ? 'text/html'
+        : path.endsWith('.js')
+          ? 'text/javascript'
+          : path.endsWith('.css')
+            ? 'text/css'
+            : 'application/octet-stream';
+      res.setHeader('Content-Type', type);
+      res.end(readFileSync(path));
+    });
+    await new Promise<void>((done) => plain.listen(0, '127.0.0.1', done));
+    const other = await context.newPage();
+    other.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    try {
+      const address = plain.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      await other.goto(`http://127.0.0.1:${address.port}/`);
+      await other.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+      expect(await other.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
+      expect(await other.textContent('#model-info')).toContain('1 thread (page is not cross-origin isolated');
+      expect(await other.$$eval('#attn-grid td.cell', (c) => c.length)).toBe(
+        reference.encodePrompt('The cat sat on the').length ** 2,
+      );
+    } finally {
+      await other.close();
+      plain.closeAllConnections(); // keep-alive sockets would hold close() open
+      await new Promise((done) => plain.close(done));
     }
   });
 
