@@ -5,7 +5,7 @@
 // Small files are read and checked first, the weights last; any failure releases what was allocated, so a
 // failed load leaves nothing behind.
 
-import { LlmfError, readSafetensors, readShardedSafetensors, type Tensor } from '@llmf/tensor';
+import { LlmfError } from '@llmf/tensor';
 import { Tokenizer } from '@llmf/tokenizer';
 import {
   configFromHuggingFace,
@@ -16,6 +16,7 @@ import {
 import { createLLM, type LLM } from './llm';
 import { type FileSource, type ModelFiles, openModelFiles, type ProgressCallback } from './model-files';
 import { type BackendName, selectBackend } from './select-backend';
+import { openWeightSource, type WeightFile, type WeightSource } from './weight-source';
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
@@ -90,25 +91,28 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
     );
   }
 
-  // 3. the weights (the big read), then 4. the backend and the model on it
-  const tensors = await readWeights(files, progress);
-  const backend = await selectBackend(o.backend, o.threads);
+  // 3. the weights' headers (every name and shape), 4. the backend, then the weights one tensor at a time
+  // straight into backend memory (from disk by byte range: the host never holds the whole checkpoint)
+  const tensors = await openWeights(files, progress);
   try {
-    // backends with growable memory (wasm) take the total up front: one grow instead of many while uploading
-    (backend as { reserve?(bytes: number): void }).reserve?.(tensorBytes(config, tensors, contextLength));
-    const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength });
-    return createLLM({ tokenizer, config, transformer, backend, promptPrefix });
-  } catch (e) {
-    backend.dispose(); // nothing half-loaded: release whatever the backend allocated
-    throw e;
+    const backend = await selectBackend(o.backend, o.threads);
+    try {
+      // backends with growable memory (wasm) take the total up front: one grow instead of many while uploading
+      (backend as { reserve?(bytes: number): void }).reserve?.(tensorBytes(config, tensors, contextLength));
+      const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength });
+      return createLLM({ tokenizer, config, transformer, backend, promptPrefix });
+    } catch (e) {
+      backend.dispose(); // nothing half-loaded: release whatever the backend allocated
+      throw e;
+    }
+  } finally {
+    tensors.close();
   }
 }
 
 /** Bytes of the model's resident tensors: the f32 weights and the KV cache [L, 2, context, Hkv, D]. */
-function tensorBytes(config: ModelConfig, tensors: Map<string, Tensor>, contextLength: number): number {
-  let floats = 2 * config.nLayer * contextLength * config.nKvHead * config.dHead;
-  for (const t of tensors.values()) floats += t.data.length;
-  return 4 * floats;
+function tensorBytes(config: ModelConfig, weights: WeightSource, contextLength: number): number {
+  return weights.f32Bytes + 4 * 2 * config.nLayer * contextLength * config.nKvHead * config.dHead;
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
@@ -201,15 +205,30 @@ function tokenText(value: unknown): string | undefined {
   return typeof content === 'string' ? content : undefined;
 }
 
-async function readWeights(files: FileSource, progress: Progress): Promise<Map<string, Tensor>> {
-  const single = await progress.read(WEIGHTS);
-  if (single !== undefined) return readSafetensors(single, { fileName: WEIGHTS });
+/**
+ * model.safetensors, or the index and its shards, as a WeightSource: opened by byte range where the source
+ * can (a directory), else read whole. Headers are checked here; tensors are read by the loader.
+ */
+async function openWeights(files: FileSource, progress: Progress): Promise<WeightSource> {
+  const open = async (name: string): Promise<WeightFile | undefined> => {
+    if (files.openRandom) {
+      const file = await files.openRandom(name);
+      return file && { file, onBytes: await progress.reporter(name) };
+    }
+    const bytes = await progress.read(name);
+    return bytes && { bytes };
+  };
+  const single = await open(WEIGHTS);
+  if (single !== undefined) return openWeightSource({ single });
   const index = await progress.read(WEIGHTS_INDEX);
   if (index === undefined) throw await missing(files, `${WEIGHTS} (or ${WEIGHTS_INDEX} with its shards)`);
-  return readShardedSafetensors(new TextDecoder().decode(index), async (shard) => {
-    const bytes = await progress.read(shard);
-    if (bytes === undefined) throw await missing(files, `${shard} (a shard named in ${WEIGHTS_INDEX})`);
-    return bytes;
+  return openWeightSource({
+    index: new TextDecoder().decode(index),
+    async open(shard) {
+      const from = await open(shard);
+      if (from === undefined) throw await missing(files, `${shard} (a shard named in ${WEIGHTS_INDEX})`);
+      return from;
+    },
   });
 }
 
@@ -229,11 +248,13 @@ async function missing(files: FileSource, what: string): Promise<LlmfError> {
 
 interface Progress {
   read(name: string): Promise<Uint8Array | undefined>;
+  /** For a file read piecewise elsewhere: reports its bytes as they are read. */
+  reporter(name: string): Promise<((n: number) => void) | undefined>;
 }
 
 /** Wraps reads with progress reports; the total counts the files a load reads, as far as sizes are known. */
 async function planProgress(files: FileSource, onProgress: ProgressCallback | undefined): Promise<Progress> {
-  if (!onProgress) return { read: (name) => files.read(name) };
+  if (!onProgress) return { read: (name) => files.read(name), reporter: async () => undefined };
   const planned = [
     'config.json',
     'generation_config.json',
@@ -252,18 +273,25 @@ async function planProgress(files: FileSource, onProgress: ProgressCallback | un
   let total = planned.reduce((sum, name, i) => sum + (skip.has(name) ? 0 : (sizes[i] ?? 0)), 0);
   const counted = new Set(planned.filter((name, i) => !skip.has(name) && sizes[i] !== undefined));
   let loaded = 0;
+  const count = async (name: string) => {
+    if (counted.has(name)) return;
+    const size = await files.size(name); // a shard, or a file whose size the source could not tell
+    if (size !== undefined) total += size;
+    counted.add(name);
+  };
+  const report = (name: string) => (n: number) => {
+    loaded += n;
+    if (loaded > total) total = loaded;
+    onProgress({ loaded, total, file: name });
+  };
   return {
     async read(name) {
-      if (!counted.has(name)) {
-        const size = await files.size(name); // a shard, or a file whose size the source could not tell
-        if (size !== undefined) total += size;
-        counted.add(name);
-      }
-      return files.read(name, (n) => {
-        loaded += n;
-        if (loaded > total) total = loaded;
-        onProgress({ loaded, total, file: name });
-      });
+      await count(name);
+      return files.read(name, report(name));
+    },
+    async reporter(name) {
+      await count(name);
+      return report(name);
     },
   };
 }

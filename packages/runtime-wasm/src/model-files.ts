@@ -31,6 +31,16 @@ export interface FileSource {
   list(): Promise<string[] | undefined>;
   /** A file's size in bytes, when known before reading (for progress totals). */
   size(name: string): Promise<number | undefined>;
+  /** The file opened for reads by byte range (directories on disk only), or undefined when it does not exist. */
+  openRandom?(name: string): Promise<RandomAccessFile | undefined>;
+}
+
+/** A file read by byte range, synchronously (so a loader can fill one tensor at a time). */
+export interface RandomAccessFile {
+  readonly size: number;
+  /** Read up to into.length bytes from `position` into `into`; returns how many were read (0 at the end). */
+  read(position: number, into: Uint8Array): number;
+  close(): void;
 }
 
 const utf8 = new TextEncoder();
@@ -124,6 +134,21 @@ async function openDirectory(dir: string): Promise<FileSource> {
     origin: dir,
     list: async () => (await fs.readdir(dir)).sort(),
     size,
+    async openRandom(name) {
+      const bytes = await size(name);
+      if (bytes === undefined) return undefined;
+      const sync = await import('node:fs');
+      const fd = sync.openSync(path(name), 'r');
+      let open = true;
+      return {
+        size: bytes,
+        read: (position, into) => sync.readSync(fd, into, 0, into.byteLength, position),
+        close() {
+          if (open) sync.closeSync(fd);
+          open = false;
+        },
+      };
+    },
     read: async (name, onBytes) => {
       const bytesTotal = await size(name);
       if (bytesTotal === undefined) return undefined;
