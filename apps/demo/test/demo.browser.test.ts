@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LLM, loadModel } from '@llmf/runtime-wasm';
 import { softmax } from '@llmf/sampling';
+import { Tokenizer } from '@llmf/tokenizer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -251,6 +252,51 @@ describe('demo page', () => {
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.textContent('#model-status')).toContain('Loaded');
     expect(await page.textContent('#model-info')).toContain('config.json, model.safetensors, tokenizer.json');
+  });
+
+  it('runs a Llama checkpoint (RoPE, GQA, SwiGLU) picked as a folder: logits and greedy ids as PyTorch', async () => {
+    const fixture = resolve(root, '../../fixtures/models/llama-tiny');
+    const expected = JSON.parse(readFileSync(join(fixture, 'expected.json'), 'utf8')) as {
+      prompt: string;
+      prompt_ids: number[];
+      greedy_ids: number[];
+      top5_ids: number[];
+      top5_logits: number[];
+    };
+    await page.evaluate(() => {
+      document.body.dataset.state = 'test';
+    });
+    await page.setInputFiles('#folder-input', fixture);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#model-status')).toContain('Loaded: llama');
+    await page.fill('#prompt', expected.prompt);
+    await page.waitForFunction(
+      (want) => document.querySelector('#token-ids')?.textContent === want,
+      `ids: [${expected.prompt_ids.join(', ')}]`,
+    );
+    expect(await page.textContent('#embed-maps')).toContain('RoPE');
+    await page.fill('#temperature', '1');
+    await page.dispatchEvent('#temperature', 'input');
+    const top = await page.$$eval('#sample-table tr[data-id]', (els) =>
+      els.slice(0, 5).map((e) => [Number(e.getAttribute('data-id')), Number(e.getAttribute('data-logit'))]),
+    );
+    expect(top.map(([id]) => id)).toEqual(expected.top5_ids);
+    for (const [i, [, logit]] of top.entries())
+      expect(Math.abs(logit - expected.top5_logits[i])).toBeLessThan(2e-4);
+    // greedy generation: every margin in expected.json is above 1e-3, so the ids must match exactly
+    await page.fill('#temperature', '0');
+    await page.dispatchEvent('#temperature', 'input');
+    await page.fill('#max-tokens', String(expected.greedy_ids.length));
+    await page.evaluate(() => {
+      document.querySelector('#generate-stats')!.textContent = '';
+    });
+    await page.click('#generate-button');
+    await page.waitForFunction(() =>
+      /tokens in/.test(document.querySelector('#generate-stats')?.textContent ?? ''),
+    );
+    const tokenizer = Tokenizer.fromHuggingFace(readFileSync(join(fixture, 'tokenizer.json'), 'utf8'));
+    expect(await page.textContent('#output')).toBe(expected.prompt + tokenizer.decode(expected.greedy_ids));
+    await page.locator('#embed').screenshot({ path: join(shots, 'llama-embed.png') });
   });
 
   it('says clearly when a picked folder is not a model folder', async () => {

@@ -46,6 +46,7 @@ export function renderSample(logits: Float32Array, vocab: string[]): void {
       {
         class: r.afterTopP > 0 ? 'kept' : 'cut',
         'data-id': r.id,
+        'data-logit': r.logit,
         'data-p': r.probability,
         'data-final': r.afterTopP,
       },
