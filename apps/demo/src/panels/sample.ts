@@ -4,6 +4,7 @@
 import { byId, fixed, h, visible } from '../dom';
 import { type Filters, samplingTable } from '../sampling-table';
 
+/** Candidates shown (index.html says 15). */
 const ROWS = 15;
 
 /** The filter controls' current values. */
@@ -68,12 +69,5 @@ export function renderSample(logits: Float32Array, vocab: string[]): void {
       ),
     ),
   );
-  byId('sample-table').replaceChildren(
-    h('caption', {
-      class: 'note',
-      text: `The ${ROWS} most probable next tokens (bars scaled to the largest value shown; ✗ = filtered out)`,
-    }),
-    head,
-    ...rows,
-  );
+  byId('sample-table').replaceChildren(head, ...rows);
 }
