@@ -130,5 +130,5 @@ const samples = prompts.map((prompt, i) => ({
 for (const s of samples) console.log(`--- ${s.prompt}\n${s.text}`);
 writeFileSync(
   join(outDir, 'training-summary.json'),
-  `${JSON.stringify({ step: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, parameters: result.parameters, params: namedParams(result.model.params).length, samples }, null, 2)}\n`,
+  `${JSON.stringify({ step: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, parameters: result.parameters, tensors: namedParams(result.model.params).length, samples }, null, 2)}\n`,
 );
