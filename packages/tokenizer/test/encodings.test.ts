@@ -1,7 +1,13 @@
 // Differential tests: getEncoding(...) against tiktoken (WASM) for all four encodings.
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { DisallowedSpecialError, getEncoding, LlmfError, UnknownEncodingError } from '../src/index';
+import {
+  DisallowedSpecialError,
+  getEncoding,
+  LlmfError,
+  Tokenizer,
+  UnknownEncodingError,
+} from '../src/index';
 import { contractionCases, corpus, ENCODING_NAMES, oracle, referenceIds } from './oracle';
 
 /** The string TextEncoder actually encodes (lone surrogates → U+FFFD). */
@@ -134,4 +140,16 @@ test("the seed's example: 'The cat sat on' → [464, 3797, 3332, 319] with GPT-2
   const enc = await getEncoding('r50k_base');
   expect(enc.encode('The cat sat on')).toEqual([464, 3797, 3332, 319]);
   expect(enc.tokenize('The cat sat on')).toEqual(['The', ' cat', ' sat', ' on']);
+});
+
+test("cl100k_base with tiktoken ≥ 0.7's possessive pattern (via fromTiktoken) equals tiktoken", async () => {
+  const enc = await getEncoding('cl100k_base');
+  const pattern =
+    "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+|\\s++$|\\s*[\\r\\n]|\\s+(?!\\S)|\\s";
+  const tok = Tokenizer.fromTiktoken(enc.toTiktoken(), { pattern, specialTokens: enc.specialTokens });
+  for (const line of corpus.split('\n'))
+    expect(tok.encode(line), line).toEqual(referenceIds('cl100k_base', line));
+  for (const text of contractionCases())
+    expect(tok.encode(text), text).toEqual(referenceIds('cl100k_base', text));
+  expect(tok.encode(corpus)).toEqual(referenceIds('cl100k_base', corpus));
 });
