@@ -217,3 +217,15 @@ test('char-granularity fromVocab saves to tokenizer.json (no ByteLevel) and not 
   }
   expect(() => tok.toTiktoken()).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
 });
+
+test('the same vocabulary with a Metaspace pre-tokenizer and decoder (newer Llama/Mistral exports) equals Hugging Face tokenizers', async () => {
+  const metaspace = { type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: false };
+  const json = { ...llama2Style(), normalizer: null, pre_tokenizer: metaspace, decoder: metaspace };
+  const tok = Tokenizer.fromHuggingFace(json);
+  const hf = HfTokenizer.fromString(JSON.stringify(json));
+  for (const line of [...lines.slice(0, 30), ' leading space', 'a  b']) {
+    const ids = tok.encode(line);
+    expect(ids, line).toEqual(await hfIds(json, line));
+    expect(tok.decode(ids), line).toBe(await hf.decode(ids, false));
+  }
+});
