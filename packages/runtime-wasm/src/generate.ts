@@ -5,7 +5,7 @@
 // after it); a new prompt that starts with some of them rewinds the cache to that common prefix and
 // prefills only the rest (at least one token, whose logits start the sampling).
 
-import { createRng, sample } from '@llmf/sampling';
+import { createRng, randomSeed, sample } from '@llmf/sampling';
 import { LlmfError } from '@llmf/tensor';
 import type { Tokenizer } from '@llmf/tokenizer';
 import type { ModelConfig, Transformer } from '@llmf/transformer';
@@ -24,7 +24,7 @@ export interface GenerateOptions {
   minP?: number;
   /** > 1 discourages tokens already in the prompt or the output (CTRL / Hugging Face rule). */
   repetitionPenalty?: number;
-  /** Seed of the sampler (integer in [0, 2⁵³)); the same seed, prompt and options give the same tokens. Default: random, read it back from `Generation.seed`. */
+  /** Seed of the sampler (integer in [0, 2⁵³)); the same seed, prompt and options give the same tokens. Default: random (@llmf/sampling `randomSeed()`, from crypto.getRandomValues), read it back from `Generation.seed`. */
   seed?: number;
   /** Generation ends before the first occurrence of any of these strings; that text never reaches the caller. */
   stop?: string | string[];
@@ -320,13 +320,6 @@ function stopStrings(stop: string | string[] | undefined): string[] {
     throw invalid('stop must be a non-empty string or an array of non-empty strings');
   }
   return list;
-}
-
-/** A random seed in [0, 2³²) when the caller gives none (crypto where available). */
-function randomSeed(): number {
-  const cryptoApi = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-  if (cryptoApi?.getRandomValues) return cryptoApi.getRandomValues(new Uint32Array(1))[0];
-  return Math.floor(Math.random() * 2 ** 32);
 }
 
 /**

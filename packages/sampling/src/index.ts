@@ -3,7 +3,7 @@
 export { LlmfError, type LlmfErrorCode } from './errors';
 export { minP } from './min-p';
 export { applyRepetitionPenalty } from './repetition-penalty';
-export { createRng, type Rng, xoshiro128ss } from './rng';
+export { createRng, type Rng, randomSeed, xoshiro128ss } from './rng';
 export { type SampleOptions, sample } from './sample';
 export { sampleFrom } from './sample-from';
 export { greedy, logSoftmax, softmax } from './softmax';

@@ -73,3 +73,22 @@ export function createRng(seed: number): Rng {
   const s3 = splitMix32(s2 ^ hi);
   return xoshiro128ss(s0, s1, s2, s3 === 0 && (s0 | s1 | s2) === 0 ? 1 : s3);
 }
+
+/**
+ * A fresh seed for {@link createRng}, an integer in [0, 2⁵³), from `crypto.getRandomValues` (Node ≥ 19 and
+ * every browser): 53 random bits, no global PRNG state used or changed. Throws LlmfError 'UNSUPPORTED'
+ * where the host has no Web Crypto (pass a seed there).
+ * @example createRng(randomSeed()) // an unpredictable stream; keep the seed to replay it
+ */
+export function randomSeed(): number {
+  const webCrypto = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
+  if (typeof webCrypto?.getRandomValues !== 'function') {
+    throw new LlmfError(
+      'UNSUPPORTED',
+      'randomSeed: this JavaScript host has no crypto.getRandomValues; pass a seed (or an rng) explicitly',
+    );
+  }
+  const words = webCrypto.getRandomValues(new Uint32Array(2));
+  // [lo, hi] → hi's low 21 bits · 2³² + lo: uniform in [0, 2⁵³)
+  return (words[1] & 0x1fffff) * TWO_POW_32 + words[0];
+}

@@ -12,7 +12,7 @@ import {
 import { LlmfError } from './errors';
 import { minPUnchecked } from './min-p';
 import { applyRepetitionPenalty } from './repetition-penalty';
-import { createRng, type Rng } from './rng';
+import { createRng, type Rng, randomSeed } from './rng';
 import { sampleFromUnchecked } from './sample-from';
 import { argmax, softmaxUnchecked } from './softmax';
 import { topKUnchecked } from './top-k';
@@ -42,8 +42,9 @@ export interface SampleOptions {
  * Picks the next token from logits [V]. In this order (the Hugging Face order):
  * repetition penalty → temperature → softmax → top-k → top-p → min-p → draw.
  * Temperature 0 returns the argmax of the penalised logits without drawing.
- * The coin comes from `rng` if given, else from `createRng(seed)`, else from `Math.random()` (not
- * reproducible: pass `seed` or `rng` when you need the same ids again).
+ * The coin comes from `rng` if given, else from `createRng(seed)`, else from `createRng(randomSeed())`
+ * (a seed from `crypto.getRandomValues`; no global PRNG state is used — not reproducible: pass `seed` or
+ * `rng` when you need the same ids again).
  * All options are checked before any work; `logits` and `previousIds` are not changed.
  * @example sample([2, 1, 0.5, 0], { temperature: 0 }) // 0
  * @example sample([2, 1, 0.5, 0], { topK: 2, seed: 7 }) // 0 or 1, the same for seed 7 every time
@@ -73,6 +74,6 @@ export function sample(logits: ArrayLike<number>, o: SampleOptions = {}): number
   if (o.topK !== undefined && o.topK < probs.length) probs = topKUnchecked(probs, o.topK);
   if (o.topP !== undefined && o.topP < 1) probs = topPUnchecked(probs, o.topP);
   if (o.minP !== undefined && o.minP > 0) probs = minPUnchecked(probs, o.minP);
-  const coin = rng ? rng.next() : Math.random();
+  const coin = (rng ?? createRng(randomSeed())).next();
   return sampleFromUnchecked(probs, coin);
 }
