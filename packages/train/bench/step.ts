@@ -6,7 +6,7 @@ import { selectBackend } from '@llmf/runtime-wasm';
 import { type Backend, createReferenceBackend } from '@llmf/tensor';
 import { AdamW, clipGradNorm, Gpt2Model, initParams, namedParams, Rng } from '../src/index';
 
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a) => a !== '--');
 const which = args[0] ?? 'js';
 const [C, L, H, V, T, B, threads] = (
   args.length > 1 ? args.slice(1) : ['128', '4', '4', '2048', '128', '8', '1']
