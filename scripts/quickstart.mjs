@@ -5,7 +5,7 @@
 // pnpm is bootstrapped into .tools/ (pinned by package.json "packageManager") when it is not on PATH.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +31,10 @@ function must(cmd, args, options) {
   }
 }
 
-/** The pnpm to use: one on PATH at the pinned version, else a local copy in .tools/. */
+/**
+ * The pnpm to use: one on PATH at the pinned version, else a local copy in .tools/, which is then put
+ * first on PATH (turbo looks for the package manager there to run package scripts).
+ */
 function findPnpm() {
   const onPath = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
   if (onPath.status === 0 && onPath.stdout.trim() === pnpmVersion) return 'pnpm';
@@ -49,6 +52,7 @@ function findPnpm() {
       `pnpm@${pnpmVersion}`,
     ]);
   }
+  process.env.PATH = `${dirname(local)}${delimiter}${process.env.PATH ?? ''}`;
   return local;
 }
 
