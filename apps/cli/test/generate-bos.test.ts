@@ -28,7 +28,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('llmf generate with add_bos_token', () => {
+describe('llmf generate and explain with add_bos_token', () => {
   test('the prompt starts with BOS: the output is the greedy continuation of [BOS, ...prompt ids]', async () => {
     const r = await runCli([
       'generate',
@@ -55,5 +55,13 @@ describe('llmf generate with add_bos_token', () => {
     } finally {
       llm.dispose();
     }
+  });
+
+  test('explain encodes the prompt the same way: BOS, then the prompt ids', async () => {
+    const r = await runCli(['explain', expected.prompt, '--model', dir, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.stdout);
+    expect(trace.tokens.map((t: { id: number }) => t.id)).toEqual([bos, ...expected.prompt_ids]);
   });
 });

@@ -8,7 +8,7 @@ export type {
   GenerationStats,
 } from './generate';
 export type { LLM } from './llm';
-export { type LoadModelOptions, loadModel } from './load-model';
+export { type LoadModelOptions, loadModel, loadTokenizer, type ModelTokenizer } from './load-model';
 export type { ModelFiles, ProgressCallback } from './model-files';
 export { type BackendName, defaultBackend, selectBackend } from './select-backend';
 export {

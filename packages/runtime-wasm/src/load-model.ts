@@ -66,12 +66,7 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
   const progress = await planProgress(files, o.onProgress);
 
   // 1. config.json
-  const configBytes = await progress.read('config.json');
-  if (configBytes === undefined) throw await missing(files, 'config.json');
-  const rawConfig = parseJson(configBytes, 'config.json');
-  const config = configFromHuggingFace(rawConfig);
-  const generationConfig = await progress.read('generation_config.json');
-  if (generationConfig !== undefined) addEos(config, parseJson(generationConfig, 'generation_config.json'));
+  const config = await readConfig(files, progress);
   const contextLength = o.contextLength ?? config.maxPositions;
   if (!Number.isInteger(contextLength) || contextLength < 1 || contextLength > config.maxPositions) {
     throw new LlmfError(
@@ -81,15 +76,7 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
   }
 
   // 2. the tokenizer, and whether text prompts start with BOS (the post-processor encode() does not apply)
-  const { tokenizer, json: tokenizerJson } = await readTokenizer(files, progress);
-  const tokenizerConfigBytes = await progress.read('tokenizer_config.json');
-  const tokenizerConfig = tokenizerConfigBytes && parseJson(tokenizerConfigBytes, 'tokenizer_config.json');
-  const promptPrefix = bosPrefix(config, tokenizer, tokenizerJson, tokenizerConfig);
-  if (tokenizer.vocabSize > config.vocabSize) {
-    throw new ModelFormatError(
-      `the tokenizer has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}; the tokenizer and the weights belong to different models`,
-    );
-  }
+  const { tokenizer, promptPrefix } = await readPromptTokenizer(files, progress, config);
 
   // 3. the weights' headers (every name and shape), 4. the backend, then the weights one tensor at a time
   // straight into backend memory (from disk by byte range: the host never holds the whole checkpoint)
@@ -108,6 +95,60 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
   } finally {
     tensors.close();
   }
+}
+
+/** A model's tokenizer and config without its weights (see {@link loadTokenizer}). */
+export interface ModelTokenizer {
+  /** Text ⇄ ids for this model. */
+  readonly tokenizer: Tokenizer;
+  /** The normalised model config. */
+  readonly config: ModelConfig;
+  /** Text → the ids `LLM.generate(text)` starts from: BOS first when the tokenizer files ask for it. */
+  encodePrompt(text: string): number[];
+}
+
+/**
+ * The tokenizer, config and prompt encoding of a model folder, reading no weights: the same files and
+ * checks as {@link loadModel}'s first steps, for tools that tokenize or run the model their own way.
+ * Throws like loadModel ('NOT_FOUND', 'MODEL_FORMAT', 'TOKENIZER_FORMAT').
+ * @example
+ * const { encodePrompt } = await loadTokenizer('fixtures/models/gpt2-tiny');
+ * encodePrompt('The cat'); // the ids generate('The cat') starts from
+ */
+export async function loadTokenizer(dir: string | ModelFiles): Promise<ModelTokenizer> {
+  const files = await openModelFiles(dir);
+  const progress = await planProgress(files, undefined);
+  const config = await readConfig(files, progress);
+  const { tokenizer, promptPrefix } = await readPromptTokenizer(files, progress, config);
+  return { tokenizer, config, encodePrompt: (text) => [...promptPrefix, ...tokenizer.encode(text)] };
+}
+
+/** config.json (and generation_config.json's extra EOS ids) → the normalised config. */
+async function readConfig(files: FileSource, progress: Progress): Promise<ModelConfig> {
+  const configBytes = await progress.read('config.json');
+  if (configBytes === undefined) throw await missing(files, 'config.json');
+  const config = configFromHuggingFace(parseJson(configBytes, 'config.json'));
+  const generationConfig = await progress.read('generation_config.json');
+  if (generationConfig !== undefined) addEos(config, parseJson(generationConfig, 'generation_config.json'));
+  return config;
+}
+
+/** The tokenizer (checked against the config's vocabulary) and the ids every text prompt starts with. */
+async function readPromptTokenizer(
+  files: FileSource,
+  progress: Progress,
+  config: ModelConfig,
+): Promise<{ tokenizer: Tokenizer; promptPrefix: number[] }> {
+  const { tokenizer, json: tokenizerJson } = await readTokenizer(files, progress);
+  const tokenizerConfigBytes = await progress.read('tokenizer_config.json');
+  const tokenizerConfig = tokenizerConfigBytes && parseJson(tokenizerConfigBytes, 'tokenizer_config.json');
+  const promptPrefix = bosPrefix(config, tokenizer, tokenizerJson, tokenizerConfig);
+  if (tokenizer.vocabSize > config.vocabSize) {
+    throw new ModelFormatError(
+      `the tokenizer has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}; the tokenizer and the weights belong to different models`,
+    );
+  }
+  return { tokenizer, promptPrefix };
 }
 
 /** Bytes of the model's resident tensors: the f32 weights and the KV cache [L, 2, context, Hkv, D]. */

@@ -4,13 +4,11 @@
 // It runs the model with the reference kernels of @llmf/tensor and `recordAttention`, so every number
 // shown is the one the model computed.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../args';
 import type { Command, Context } from '../context';
 import { CliError, exitCode } from '../errors';
 import { resolveModel } from '../model';
-import { readModelTensors, readModelTokenizer } from '../model-files';
+import { readModelTensors } from '../model-files';
 import { readPrompt } from './generate';
 import { samplingFrom, samplingOptions } from './shared-options';
 import { showPiece } from './tokenize';
@@ -77,16 +75,17 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   const dims = (o.dims as number | undefined) ?? 4;
   const top = (o.top as number | undefined) ?? 8;
   const sampling = samplingFrom(args);
-  const [{ configFromHuggingFace, loadTransformer, mapTensors }, tensorLib, samplingLib] = await Promise.all([
+  const [{ loadTransformer, mapTensors }, { loadTokenizer }, tensorLib, samplingLib] = await Promise.all([
     import('@llmf/transformer'),
+    import('@llmf/runtime-wasm'),
     import('@llmf/tensor'),
     import('@llmf/sampling'),
   ]);
 
   // ① tokenize
-  const tokenizer = await readModelTokenizer(model.dir, model.label);
-  const config = configFromHuggingFace(await readFile(join(model.dir, 'config.json'), 'utf8'));
-  const ids = tokenizer.encode(prompt);
+  // the runtime's prompt encoding: BOS first when the tokenizer files ask for it, as `generate` does
+  const { tokenizer, config, encodePrompt } = await loadTokenizer(model.dir);
+  const ids = encodePrompt(prompt);
   if (ids.length === 0) throw new CliError('the prompt has no tokens');
   if (ids.length > config.maxPositions) {
     throw new CliError(
