@@ -9,6 +9,7 @@ import { generate } from './commands/generate';
 import { pull } from './commands/pull';
 import { serve } from './commands/serve';
 import { tokenize } from './commands/tokenize';
+import { trainCommand } from './commands/train';
 import { trainTokenizer } from './commands/train-tokenizer';
 import type { Command, Context } from './context';
 import { exitCode, UsageError } from './errors';
@@ -16,7 +17,17 @@ import { type OutStream, shouldColor, styles } from './terminal';
 import { cliVersion } from './version';
 
 /** Every subcommand, in the order `llmf --help` lists them. */
-export const commands: Command[] = [generate, chat, serve, tokenize, trainTokenizer, explain, bench, pull];
+export const commands: Command[] = [
+  generate,
+  chat,
+  serve,
+  tokenize,
+  trainTokenizer,
+  trainCommand,
+  explain,
+  bench,
+  pull,
+];
 
 /** The streams and environment `main` runs with (the process's, unless a test passes others). */
 export interface MainIo {
