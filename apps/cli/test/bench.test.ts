@@ -20,6 +20,14 @@ describe('llmf bench', () => {
     expect(typeof out.backend).toBe('string');
   });
 
+  test('every run prefills the whole prompt: no run reuses the KV cache of the run before', async () => {
+    const r = await runCli(['bench', '-p', '12', '-g', '3', '--runs', '3', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.runs).toBe(3);
+    expect(out.cached_tokens).toBe(0);
+  });
+
   test('a table without --json; lengths beyond the context are refused', async () => {
     const r = await runCli(['bench', '-p', '8', '-g', '4', '--runs', '1']);
     expect(r.code).toBe(0);

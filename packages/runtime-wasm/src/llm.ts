@@ -39,6 +39,11 @@ export interface LLM {
    * for await (const { text } of llm.generate('The cat', { maxTokens: 20, temperature: 0.8, seed: 1 })) process.stdout.write(text);
    */
   generate(prompt: string | number[], o?: GenerateOptions): Generation;
+  /**
+   * Forget the KV cache's contents, so the next `generate` prefills its whole prompt (e.g. to time prefill
+   * the same way on every run). Throws 'BUSY' while a generation runs, 'DISPOSED' after dispose.
+   */
+  resetCache(): void;
   /** Release the model's memory. The LLM cannot be used afterwards (calls throw 'DISPOSED'). */
   dispose(): void;
 }
@@ -92,6 +97,11 @@ export function createLLM(parts: {
     generate(prompt: string | number[], o?: GenerateOptions): Generation {
       if (disposed) throw new LlmfError('DISPOSED', 'generate: this model was disposed; load it again');
       return startGeneration(model, prompt, o);
+    },
+    resetCache() {
+      checkUsable('resetCache');
+      model.cachedIds = [];
+      transformer.reset();
     },
     dispose() {
       if (disposed) return;

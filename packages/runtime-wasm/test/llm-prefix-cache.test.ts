@@ -197,3 +197,18 @@ describe('prefix caching after a failure', () => {
     },
   );
 });
+
+describe('resetCache', () => {
+  it('the next generation prefills its whole prompt; refused while a generation runs', async () => {
+    const { reused } = models['gpt2-tiny/js'];
+    await collect(reused.generate(gpt2.promptIds, { temperature: 0, maxTokens: 2 }));
+    reused.resetCache();
+    const after = reused.generate(gpt2.promptIds, { temperature: 0, maxTokens: 2 });
+    const iterator = after[Symbol.asyncIterator]();
+    await iterator.next();
+    expect(after.stats.cachedTokens).toBe(0);
+    expect(after.stats.prefillTokens).toBe(gpt2.promptIds.length);
+    expect(() => reused.resetCache()).toThrow(/a generation is running/);
+    await iterator.return?.();
+  });
+});

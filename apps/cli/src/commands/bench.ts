@@ -109,6 +109,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
     const prefill: number[] = [];
     const decode: number[] = [];
     const generated: number[] = [];
+    let cachedTokens = 0;
     try {
       // Ctrl-C keeps Node's default here (the process ends at once): timings are only printed when complete.
       for (let r = 0; r < runs; r++) {
@@ -116,7 +117,9 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         const t0 = performance.now();
         let tFirst = t0;
         let count = 0;
-        for await (const _ of llm.generate(ids, { maxTokens: genTokens, temperature: 0 })) {
+        llm.resetCache(); // every run prefills the whole prompt (no prefix reused from the run before)
+        const generation = llm.generate(ids, { maxTokens: genTokens, temperature: 0 });
+        for await (const _ of generation) {
           if (count === 0) tFirst = performance.now();
           count++;
         }
@@ -124,6 +127,7 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
         prefill.push(stats.prefillTokS);
         decode.push(stats.decodeTokS);
         generated.push(count);
+        cachedTokens = Math.max(cachedTokens, generation.stats.cachedTokens);
       }
     } finally {
       bar.done();
@@ -135,6 +139,8 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
       backend: llm.backendName,
       threads: threads ?? null,
       prompt_tokens: promptTokens,
+      // prompt tokens any run took from the KV cache instead of prefilling them (0: every run prefilled all)
+      cached_tokens: cachedTokens,
       gen_tokens: median(generated),
       runs,
       load_ms: round(loadMs),
