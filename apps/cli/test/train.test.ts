@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Tokenizer } from '@llmf/tokenizer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { binPath, type CliResult, runCli } from './run-cli';
 
@@ -196,6 +197,44 @@ describe('llmf train', () => {
     expect(readFileSync(join(dir, 'given', 'tokenizer.json'), 'utf8')).toBe(
       readFileSync(join(whole(), 'tokenizer.json'), 'utf8'),
     );
+  });
+
+  test('several files and stdin (`-`): <|endoftext|> between files; written in the text it is that token', async () => {
+    const piped = 'a stdin document.<|endoftext|>another one.\n'.repeat(30);
+    const out = join(dir, 'joined');
+    const r = await runCli(
+      [
+        'train',
+        '-',
+        corpus,
+        '-o',
+        out,
+        '--vocab-size',
+        '300',
+        '--layers',
+        '1',
+        '--d-model',
+        '8',
+        '--heads',
+        '2',
+        '--context',
+        '8',
+        '--steps',
+        '2',
+        '--batch-size',
+        '2',
+        '--json',
+      ],
+      { input: piped },
+    );
+    expect(r.code).toBe(0);
+    const tokenizer = Tokenizer.fromHuggingFace(readFileSync(join(out, 'tokenizer.json'), 'utf8'));
+    const eos = tokenizer.encode('<|endoftext|>', { allowedSpecial: 'all' });
+    expect(eos).toEqual([tokenizer.vocabSize - 1]);
+    const stdinIds = tokenizer.encode(piped, { allowedSpecial: 'all' });
+    expect(stdinIds.filter((id) => id === eos[0])).toHaveLength(30);
+    const fileIds = tokenizer.encode(readFileSync(corpus, 'utf8'));
+    expect(JSON.parse(r.stdout).corpus_tokens).toBe(stdinIds.length + 1 + fileIds.length);
   });
 
   test('bad options and inputs: exit 2 with one line naming the problem', async () => {

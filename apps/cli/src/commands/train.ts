@@ -358,7 +358,8 @@ async function run(args: ParsedArgs, ctx: Context): Promise<number> {
   for (const text of texts) {
     if (text.length === 0) continue;
     if (tokens.length > 0 && eos !== undefined) tokens.push(eos);
-    for (const id of tokenizer.encode(text)) tokens.push(id);
+    // A special token written in the text (a document separator already in the corpus) is that token.
+    for (const id of tokenizer.encode(text, { allowedSpecial: 'all' })) tokens.push(id);
   }
   const tokenizeMs = performance.now() - t0;
   const T = settings.seqLen;
