@@ -100,6 +100,21 @@ export class KVCache {
     return { keys: rows(this.keys[layer], 0, S), values: rows(this.values[layer], 0, S) };
   }
 
+  /**
+   * Keep only the first `n` positions of every layer (0 ≤ n ≤ length) in O(1): the lengths become n and
+   * rows [n, maxT) are overwritten by later appends. Throws 'INVALID_ARGUMENT' (nothing changes) otherwise.
+   */
+  truncate(n: number): void {
+    const length = this.length;
+    if (!Number.isInteger(n) || n < 0 || n > length) {
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        `KVCache.truncate: n must be an integer in 0..${length} (the positions filled in every layer), got ${n}`,
+      );
+    }
+    this.lengths.fill(n);
+  }
+
   /** Forget every position (the memory is kept for reuse). */
   reset(): void {
     this.lengths.fill(0);
