@@ -6,7 +6,7 @@
 // once here from the config; long inputs run in steps of B tokens through the cache (exact for causal models).
 
 import { KVCache, sinusoidalPositions } from '@llmf/attention';
-import { type Backend, LlmfError, rows, type Tensor } from '@llmf/tensor';
+import { type Backend, LlmfError, type Tensor } from '@llmf/tensor';
 import { type Activations, allocActivations, firstRows } from './activations';
 import { block } from './block';
 import type { ModelConfig } from './config';
@@ -130,15 +130,7 @@ export class Transformer {
         `rewind: n must be an integer in 0..${this.length} (the cached positions), got ${n}`,
       );
     }
-    if (n === this.length) return;
-    // subtle: KVCache can only reset or append, so its rows [0, n) are appended back onto themselves
-    // (an in-place copy of n·Hkv·D values per layer; positions ≥ n are dropped)
-    this.cache.reset();
-    if (n > 0) {
-      for (let l = 0; l < this.config.nLayer; l++) {
-        this.cache.append(l, rows(this.cache.keys[l], 0, n), rows(this.cache.values[l], 0, n)); // [n, Hkv, D]
-      }
-    }
+    this.cache.truncate(n); // O(1): rows [0, n) stay, positions ≥ n are overwritten by the next forwardCached
     this.length = n;
   }
 
