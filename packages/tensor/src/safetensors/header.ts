@@ -35,6 +35,16 @@ export interface SafetensorsReadOptions {
   fileName?: string;
 }
 
+/** Options of {@link parseSafetensorsHeader}. */
+export interface SafetensorsHeaderOptions extends SafetensorsReadOptions {
+  /**
+   * The file's total size in bytes, when `bytes` holds only its beginning: at least the first 8 + N bytes
+   * (the length field and the JSON header). Offsets are then validated against this size instead of
+   * `bytes.byteLength`. Default: `bytes` is the whole file.
+   */
+  fileSize?: number;
+}
+
 /** Headers above this size are refused (the reference implementation's limit): a corrupt length would otherwise allocate gigabytes. */
 export const MAX_HEADER_BYTES = 100_000_000;
 
@@ -42,35 +52,57 @@ function formatError(file: string, message: string): LlmfError {
   return new LlmfError('MODEL_FORMAT', `${file}: ${message}`);
 }
 
+/** Only part of the file was given (with fileSize) and it stops before the header does: the caller's mistake. */
+function headTooShort(file: string, got: number, need: number): LlmfError {
+  return new LlmfError(
+    'INVALID_ARGUMENT',
+    `${file}: ${got} bytes were given with fileSize, but the header needs the first ${need} (8 + its length field); read at least those`,
+  );
+}
+
 function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
 /**
- * Parse and validate the header of a safetensors file without touching tensor data.
+ * Parse and validate the header of a safetensors file without touching tensor data. `bytes` is the whole
+ * file, or, with `o.fileSize`, only its first 8 + N bytes (or more) — a loader can read just the header.
  * Checks: the header length fits in the file, the header is a UTF-8 JSON object, every entry has a known
  * dtype, a shape of non-negative integers and offsets [begin, end] with end − begin = elements · dtype size,
- * inside the data section, with no two tensors overlapping. Throws LlmfError 'MODEL_FORMAT' otherwise.
+ * inside the data section, with no two tensors overlapping. Throws LlmfError 'MODEL_FORMAT' otherwise, and
+ * 'INVALID_ARGUMENT' for a `fileSize` that is not an integer ≥ bytes.byteLength or `bytes` that stop
+ * before the end of the header.
  */
-export function parseSafetensorsHeader(bytes: Uint8Array, o: SafetensorsReadOptions = {}): SafetensorsHeader {
+export function parseSafetensorsHeader(
+  bytes: Uint8Array,
+  o: SafetensorsHeaderOptions = {},
+): SafetensorsHeader {
   const file = o.fileName ?? 'safetensors';
   if (!(bytes instanceof Uint8Array)) {
     throw new LlmfError('INVALID_ARGUMENT', `${file}: expected the file's bytes as a Uint8Array`);
   }
-  if (bytes.byteLength < 8) {
-    throw formatError(
-      file,
-      `the file has ${bytes.byteLength} bytes, fewer than the 8-byte header length (empty or truncated download?)`,
+  const fileSize = o.fileSize ?? bytes.byteLength;
+  if (!Number.isSafeInteger(fileSize) || fileSize < bytes.byteLength) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${file}: fileSize is ${String(o.fileSize)}; pass the file's total size in bytes, an integer ≥ the ${bytes.byteLength} bytes given`,
     );
   }
+  if (fileSize < 8) {
+    throw formatError(
+      file,
+      `the file has ${fileSize} bytes, fewer than the 8-byte header length (empty or truncated download?)`,
+    );
+  }
+  if (bytes.byteLength < 8) throw headTooShort(file, bytes.byteLength, 8);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   const headerLength = high * 2 ** 32 + low;
-  if (headerLength > bytes.byteLength - 8) {
+  if (headerLength > fileSize - 8) {
     throw formatError(
       file,
-      `the header length field says ${headerLength} bytes but the file has only ${bytes.byteLength - 8} after it (truncated download, or not a safetensors file?)`,
+      `the header length field says ${headerLength} bytes but the file has only ${fileSize - 8} after it (truncated download, or not a safetensors file?)`,
     );
   }
   if (headerLength > MAX_HEADER_BYTES) {
@@ -79,6 +111,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, o: SafetensorsReadOpti
       `the header is ${headerLength} bytes, above the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`,
     );
   }
+  if (bytes.byteLength < 8 + headerLength) throw headTooShort(file, bytes.byteLength, 8 + headerLength);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
@@ -103,7 +136,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, o: SafetensorsReadOpti
   }
 
   const dataOffset = 8 + headerLength;
-  const dataLength = bytes.byteLength - dataOffset;
+  const dataLength = fileSize - dataOffset;
   let metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {

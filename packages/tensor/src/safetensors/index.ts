@@ -16,6 +16,7 @@ export {
   parseSafetensorsHeader,
   type SafetensorsEntry,
   type SafetensorsHeader,
+  type SafetensorsHeaderOptions,
   type SafetensorsReadOptions,
 } from './header';
 export { readSafetensors, readTensor, readTensorRaw } from './read';

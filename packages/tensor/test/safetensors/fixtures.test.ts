@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseSafetensorsHeader, readSafetensors } from '../../src/index';
+import { headBytes } from './helpers';
 
 const root = new URL('../../../../fixtures/models/', import.meta.url);
 const expected: Record<
@@ -21,6 +22,14 @@ describe.each(Object.keys(expected))('%s', (path) => {
       Object.fromEntries(Object.entries(want).map(([k, v]) => [k, { dtype: v.dtype, shape: v.shape }])),
     );
     if (path.endsWith('model.safetensors')) expect(header.metadata).toEqual({ format: 'pt' });
+  });
+
+  test('header from only the first 8 + N bytes and the file size equals the whole-file header', () => {
+    const head = headBytes(bytes);
+    expect(head.length).toBeLessThan(bytes.length);
+    const header = parseSafetensorsHeader(head, { fileName: path, fileSize: bytes.length });
+    expect(header).toEqual(parseSafetensorsHeader(bytes, { fileName: path }));
+    expect(header.entries.map((e) => e.name).sort()).toEqual(Object.keys(want).sort());
   });
 
   test('values: f64 sum and first value of every tensor match numpy', () => {

@@ -9,3 +9,11 @@ export function rawFile(header: string | object, dataBytes: number, declaredLeng
   out.set(json, 8);
   return out;
 }
+
+/** The first 8 + N bytes of a safetensors file (its length field and header), or all of it if shorter. */
+export function headBytes(file: Uint8Array): Uint8Array {
+  if (file.length < 8) return file;
+  const view = new DataView(file.buffer, file.byteOffset, 8);
+  const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  return file.subarray(0, Math.min(file.length, 8 + headerLength));
+}

@@ -12,6 +12,7 @@ import {
   tensor,
   writeSafetensors,
 } from '../../src/index';
+import { headBytes } from './helpers';
 
 // a map of 1..5 named tensors with 0..3 dimensions of size 0..6
 const arbTensors = fc
@@ -40,6 +41,7 @@ describe('writeSafetensors → readSafetensors', () => {
           const bytes = writeSafetensors(tensors, { metadata });
           const header = parseSafetensorsHeader(bytes);
           expect(header.metadata).toEqual(metadata);
+          expect(parseSafetensorsHeader(headBytes(bytes), { fileSize: bytes.length })).toEqual(header);
           expect(header.dataOffset % 8).toBe(0);
           const back = readSafetensors(bytes);
           expect([...back.keys()]).toEqual([...tensors.keys()]);
