@@ -9,6 +9,7 @@ import {
   bf16BytesToF32,
   f16BytesToF32,
   LlmfError,
+  MAX_HEADER_BYTES,
   parseSafetensorsHeader,
   parseSafetensorsIndex,
   readTensor,
@@ -102,27 +103,27 @@ export async function openWeightSource(layout: WeightLayout): Promise<WeightSour
   };
 }
 
-/** The validated header of a file, from its bytes or from its first 8 + N bytes. */
+/** The validated header of a file, from its bytes or from its first 8 + N bytes and its size (stat). */
 function headerOf(from: WeightFile, fileName: string) {
   if ('bytes' in from) return parseSafetensorsHeader(from.bytes, { fileName });
   const { file } = from;
+  const fileSize = file.size;
+  const options = { fileName, fileSize };
+  if (fileSize < 8) return parseSafetensorsHeader(new Uint8Array(0), options); // its "fewer than 8 bytes" error
   const lengthBytes = new Uint8Array(8);
-  const got = file.read(0, lengthBytes);
-  if (got < 8) return parseSafetensorsHeader(lengthBytes.subarray(0, got), { fileName }); // its "truncated" error
+  readFully(file, 0, lengthBytes, fileName);
   const view = new DataView(lengthBytes.buffer);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerLength > file.size - 8) {
-    throw new ModelFormatError(
-      `${fileName}: the header length field says ${headerLength} bytes but the file has only ${file.size - 8} after it (truncated download, or not a safetensors file?)`,
-    );
-  }
-  // subtle: parseSafetensorsHeader checks every tensor's offsets against the file's length, so it is given a
-  // zero-filled buffer of the file's size holding only the header: untouched zero pages of a large
-  // allocation are not resident memory, and nothing but the header is read from disk
-  const sparse = new Uint8Array(file.size);
-  readFully(file, 0, sparse.subarray(0, 8 + headerLength), fileName);
+  // a length past the end of the file or above the limit is refused from the length field alone (MODEL_FORMAT),
+  // before anything of that size is allocated or read
+  if (headerLength > Math.min(fileSize - 8, MAX_HEADER_BYTES))
+    return parseSafetensorsHeader(lengthBytes, options);
+  // [8-byte length N][N bytes of JSON]: only these are read; offsets are checked against the file's size
+  const head = new Uint8Array(8 + headerLength);
+  head.set(lengthBytes);
+  readFully(file, 8, head.subarray(8), fileName);
   from.onBytes?.(8 + headerLength);
-  return parseSafetensorsHeader(sparse, { fileName });
+  return parseSafetensorsHeader(head, options);
 }
 
 /** Read bytes [position, position + into.length) of `file` into `into`. */

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSafetensors } from '@llmf/tensor';
+import { MAX_HEADER_BYTES, readSafetensors, tensor, writeSafetensors } from '@llmf/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../src/index';
 import type { RandomAccessFile } from '../src/model-files';
@@ -14,11 +14,11 @@ import { expectLlmfError, filesOf, fixtures, gpt2 } from './llm-helpers';
 const scratch = join(tmpdir(), `llmf-weights-${process.pid}`);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A file in memory behind the by-range interface, recording the size of every read. */
-function rangeFile(bytes: Uint8Array) {
+/** A file in memory behind the by-range interface, recording the size of every read; `size` may claim more. */
+function rangeFile(bytes: Uint8Array, size = bytes.byteLength) {
   const reads: number[] = [];
   const file: RandomAccessFile = {
-    size: bytes.byteLength,
+    size,
     read(position, into) {
       const n = Math.max(0, Math.min(into.byteLength, bytes.byteLength - position));
       into.set(bytes.subarray(position, position + n));
@@ -51,8 +51,8 @@ describe('weights read by byte range', () => {
       }
       const tensorReads = reads.slice(headerReads);
       expect(Math.max(...tensorReads)).toBeLessThanOrEqual(largest); // never the whole file at once
-      // the length field, then header (from byte 0 again) and every tensor once
-      expect(reads.reduce((a, b) => a + b, 0)).toBe(8 + bytes.byteLength);
+      // the length field, the header after it, then every tensor once: each byte is read once
+      expect(reads.reduce((a, b) => a + b, 0)).toBe(bytes.byteLength);
       expect(reported).toBe(bytes.byteLength);
       source.close();
     },
@@ -77,6 +77,43 @@ describe('weights read by byte range', () => {
     ]) {
       writeFileSync(join(dir, 'model.safetensors'), bad);
       await expectLlmfError(() => loadModel(dir, { backend: 'js' }), 'MODEL_FORMAT', /model\.safetensors/);
+    }
+  });
+
+  it('only the header is read and held: a file claiming 2^45 bytes (no buffer that size could exist) opens', async () => {
+    const bytes = writeSafetensors({ w: tensor([1, 2]) });
+    const size = 2 ** 45;
+    const { file, reads } = rangeFile(bytes, size);
+    const source = await openWeightSource({ single: { file } });
+    expect(source.entries).toEqual([{ name: 'w', shape: [2] }]);
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(bytes.byteLength - 8); // the length field, then the header
+    const out = new Float32Array(2);
+    source.readInto('w', out);
+    expect(out).toEqual(new Float32Array([1, 2]));
+  });
+
+  it('offsets are checked against the file size: a tensor past the end is MODEL_FORMAT before any tensor is read', async () => {
+    const bytes = writeSafetensors({ w: tensor([1, 2]) });
+    const { file, reads } = rangeFile(bytes, bytes.byteLength - 1);
+    await expectLlmfError(
+      () => openWeightSource({ single: { file } }),
+      'MODEL_FORMAT',
+      /^model\.safetensors: tensor "w" ends at byte 8 but the file's data section has 7 bytes/,
+    );
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(bytes.byteLength - 8);
+  });
+
+  it('a header length past the end of the file or above the limit is refused after reading only the length field', async () => {
+    for (const [declared, message] of [
+      [2 ** 40, /header length field says 1099511627776 bytes but the file has only/],
+      [MAX_HEADER_BYTES + 1, /above the 100000000-byte limit/],
+    ] as const) {
+      const bytes = new Uint8Array(16);
+      new DataView(bytes.buffer).setUint32(0, declared % 2 ** 32, true);
+      new DataView(bytes.buffer).setUint32(4, Math.floor(declared / 2 ** 32), true);
+      const { file, reads } = rangeFile(bytes, 2 ** 39); // 512 GiB: holds the limit, not 2^40
+      await expectLlmfError(() => openWeightSource({ single: { file } }), 'MODEL_FORMAT', message);
+      expect(reads).toEqual([8]);
     }
   });
 });
