@@ -9,7 +9,10 @@ describe('loadTokenizer', () => {
     ['gpt2-tiny as is', {}],
     ['gpt2-tiny with add_bos_token', { add_bos_token: true, bos_token: '<|endoftext|>' }],
   ])('%s: the same ids as the LLM, no weights read', async (_, tokenizerConfig) => {
-    const files = { ...filesOf(gpt2.dir), 'tokenizer_config.json': JSON.stringify(tokenizerConfig) };
+    const files: Record<string, Uint8Array | string> = {
+      ...filesOf(gpt2.dir),
+      'tokenizer_config.json': JSON.stringify(tokenizerConfig),
+    };
     const read: string[] = [];
     const reader = {
       read: async (name: string) => {
