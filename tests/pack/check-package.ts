@@ -42,7 +42,12 @@ export function readPackageInfo(dir: string): PackageInfo {
   const entries = Object.keys(exportsMap).filter(
     (k) => k === '.' || (k.startsWith('./') && !k.endsWith('.json')),
   );
-  return { name: manifest.name, dir, entries };
+  const peers = Object.fromEntries(
+    Object.entries((manifest.peerDependencies ?? {}) as Record<string, string>).filter(
+      ([name]) => !name.startsWith('@llmf/'),
+    ),
+  );
+  return { name: manifest.name, dir, entries, peers };
 }
 
 /** `pnpm pack` into outDir; returns the tarball path. workspace: ranges become real versions. */
