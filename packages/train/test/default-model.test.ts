@@ -32,8 +32,8 @@ describe('models/default', async () => {
     const heldOut = loss(
       'And I saw a new heaven and a new earth: for the first heaven and the first earth were passed away; and there was no more sea.\nAnd I John saw the holy city, new Jerusalem, coming down from God out of heaven, prepared as a bride adorned for her husband.\nAnd I heard a great voice out of heaven saying, Behold, the tabernacle of God is with men, and he will dwell with them, and they shall be his people, and God himself shall be with them, and be their God.',
     );
-    expect(seen).toBeLessThan(4.75); // measured 3.94 at step 1300
-    expect(heldOut).toBeLessThan(4.75); // measured 4.15
+    expect(seen).toBeLessThan(4.5); // measured 3.65 (step 2600)
+    expect(heldOut).toBeLessThan(4.75); // measured 4.00
     // the same architecture untrained sits at chance
     initParams(model.params, saved.config, new Rng(1));
     expect(loss('And God said, Let there be light: and there was light.')).toBeGreaterThan(7);
