@@ -5,7 +5,17 @@ import { describe, expect, test } from 'vitest';
 import { runCli } from './run-cli';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const names = ['generate', 'chat', 'tokenize', 'train-tokenizer', 'explain', 'bench', 'pull'];
+const names = [
+  'generate',
+  'chat',
+  'tokenize',
+  'train-tokenizer',
+  'train',
+  'explain',
+  'bench',
+  'pull',
+  'serve',
+];
 
 describe('help and version', () => {
   test('--version and -V print the package version', async () => {
