@@ -135,6 +135,10 @@ describe('llmf serve with the openai client', () => {
     });
     expect(r.choices[0]!.text).toBe(full.slice(0, full.indexOf(stop)));
     expect(r.choices[0]!.finish_reason).toBe('stop');
+    // usage counts every sampled token, the ones that completed the stop string included (as OpenAI does)
+    let sampled = 1;
+    while (!llm.tokenizer.decode(expected.greedy_ids.slice(0, sampled)).includes(stop)) sampled++;
+    expect(r.usage?.completion_tokens).toBe(sampled);
   });
 
   test("chat renders the messages with the model's chat template", async () => {

@@ -112,10 +112,8 @@ async function jsonResponse(
 ): Promise<void> {
   const format = new ResponseFormat(r.kind, r.modelId);
   let text = r.prompt.echo;
-  let count = 0;
   for await (const token of generation) {
     text += token.text;
-    count++;
     await yieldToEventLoop(); // let other connections (and this one's close) be seen between tokens
   }
   if (signal.aborted) {
@@ -123,7 +121,8 @@ async function jsonResponse(
     if (reason.byClient) return;
     throw unavailable(reason.message, 'shutting_down');
   }
-  const counts = usage(r.prompt.ids.length, count);
+  // completion tokens: every sampled token, those swallowed by a stop string included
+  const counts = usage(r.prompt.ids.length, generation.stats.generatedTokens);
   sendJson(r.res, 200, format.complete(text, openAiFinishReason(generation.finishReason), counts));
 }
 
@@ -135,13 +134,11 @@ async function streamResponse(
   const format = new ResponseFormat(r.kind, r.modelId);
   const events = new EventStream(r.res);
   const withUsage = r.includeUsage;
-  let count = 0;
   try {
     const start = format.start(withUsage);
     if (start) await events.send(start);
     if (r.prompt.echo) await events.send(format.delta(r.prompt.echo, withUsage));
     for await (const token of generation) {
-      count++;
       if (token.text !== '') await events.send(format.delta(token.text, withUsage));
       await yieldToEventLoop();
     }
@@ -170,6 +167,7 @@ async function streamResponse(
     return;
   }
   await events.send(format.finish(openAiFinishReason(generation.finishReason), withUsage));
-  if (withUsage) await events.send(format.usageChunk(usage(r.prompt.ids.length, count)));
+  if (withUsage)
+    await events.send(format.usageChunk(usage(r.prompt.ids.length, generation.stats.generatedTokens)));
   await events.done();
 }
