@@ -64,7 +64,7 @@ function install(pnpm) {
 function start(pnpm, args) {
   install(pnpm);
   must(pnpm, ['turbo', 'run', 'build', '--filter', '@llmf/cli...', '--output-logs=errors-only']);
-  const prompt = args.length > 0 ? args : ['generate', 'The cat sat on the', '--max-tokens', '40', '--stats'];
+  const prompt = args.length > 0 ? args : ['generate', 'And the king said', '--max-tokens', '40', '--stats'];
   process.exit(run(process.execPath, [join(root, 'apps/cli/dist/bin.js'), ...prompt]));
 }
 

@@ -6,8 +6,7 @@
 //   with files.json listing the folder's files.
 // - Workspace packages resolve to their TypeScript sources (the @llmf/source condition): no upstream build.
 
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -67,24 +66,11 @@ function defaultModel(): Plugin {
   };
 }
 
-/**
- * SHA-256 of the random-weight GPT-2 placeholder that apps/cli shipped as its default model: while the
- * folder still holds it, the page says so (its predictions are noise, its numbers are still real).
- */
-const PLACEHOLDER_SHA256 = '260211bbecde542ecaf9174801ffcfa65aecf87cb4bfba43b796086ec31bc034';
-
-function defaultIsPlaceholder(): boolean {
-  const weights = join(modelDir, 'model.safetensors');
-  if (!existsSync(weights)) return false;
-  return createHash('sha256').update(readFileSync(weights)).digest('hex') === PLACEHOLDER_SHA256;
-}
-
 const conditions = ['@llmf/source', 'module', 'browser', 'import', 'default'];
 
 export default defineConfig({
   base: './',
   plugins: [defaultModel()],
-  define: { __DEFAULT_MODEL_IS_PLACEHOLDER__: JSON.stringify(defaultIsPlaceholder()) },
   resolve: { conditions },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },

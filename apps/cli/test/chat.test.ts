@@ -1,11 +1,12 @@
 // `llmf chat`: the conversation goes through the model's chat_template (rendered with @huggingface/jinja)
-// and each turn's reply is what `generate` gives for the rendered prompt with the same seed.
+// and each turn's reply is what `generate` gives for the rendered prompt with the same seed. The model is the
+// gpt2-tiny fixture with a chat template added (its random-weight replies are one line each).
 
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { defaultModelDir, runCli } from './run-cli';
+import { fixturesDir, runCli } from './run-cli';
 
 const template =
   '{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}';
@@ -14,7 +15,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'llmf-chat-'));
   for (const f of ['config.json', 'model.safetensors', 'tokenizer.json'])
-    copyFileSync(join(defaultModelDir, f), join(dir, f));
+    copyFileSync(join(fixturesDir, 'gpt2-tiny', f), join(dir, f));
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
     JSON.stringify({ bos_token: '<|endoftext|>', eos_token: '<|endoftext|>', chat_template: template }),

@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { defaultModelDir, fixturesDir, runCli } from './run-cli';
+import { fixturesDir, runCli } from './run-cli';
 
-const ref = JSON.parse(readFileSync(join(fixturesDir, 'gpt2-tiny', 'expected.json'), 'utf8')) as {
+const gpt2Tiny = join(fixturesDir, 'gpt2-tiny');
+const ref = JSON.parse(readFileSync(join(gpt2Tiny, 'expected.json'), 'utf8')) as {
   prompt: string;
   prompt_ids: number[];
   top5_ids: number[];
@@ -14,7 +15,7 @@ const ref = JSON.parse(readFileSync(join(fixturesDir, 'gpt2-tiny', 'expected.jso
 
 describe('llmf explain', () => {
   test('shows the five steps with the tokens, ids and top logits of the reference', async () => {
-    const r = await runCli(['explain', ref.prompt, '--seed', '3']);
+    const r = await runCli(['explain', ref.prompt, '--model', gpt2Tiny, '--seed', '3']);
     expect(r.code).toBe(0);
     for (const step of [
       'Step 1: TOKENIZE',
@@ -34,6 +35,8 @@ describe('llmf explain', () => {
     const r = await runCli([
       'explain',
       ref.prompt,
+      '--model',
+      gpt2Tiny,
       '--json',
       '--temperature',
       '0',
@@ -57,7 +60,7 @@ describe('llmf explain', () => {
       expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     }
     // E[id] is row id of wte in the checkpoint: read it straight from the safetensors file
-    const bytes = readFileSync(join(defaultModelDir, 'model.safetensors'));
+    const bytes = readFileSync(join(gpt2Tiny, 'model.safetensors'));
     const headerLength = Number(bytes.readBigUInt64LE(0));
     const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
     const [start] = header['wte.weight'].data_offsets as [number, number];

@@ -1,10 +1,16 @@
 // `llmf generate` on the fixture checkpoints, checked against the reference outputs that PyTorch computed
-// (fixtures/models/*/expected.json: greedy ids with a KV cache).
+// (fixtures/models/*/expected.json: greedy ids with a KV cache), and on the embedded default model (the KJV
+// GPT-2), checked against @llmf/train's own forward pass loaded from the same files.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createReferenceBackend } from '@llmf/tensor';
+import { Tokenizer } from '@llmf/tokenizer';
+import { Gpt2Model, loadCheckpoint, loadWeights } from '@llmf/train';
 import { describe, expect, test } from 'vitest';
-import { fixturesDir, runCli } from './run-cli';
+import { defaultModelDir, fixturesDir, runCli } from './run-cli';
+
+const gpt2Tiny = join(fixturesDir, 'gpt2-tiny');
 
 const expected = (model: string) =>
   JSON.parse(readFileSync(join(fixturesDir, model, 'expected.json'), 'utf8')) as {
@@ -14,9 +20,19 @@ const expected = (model: string) =>
   };
 
 describe('llmf generate', () => {
-  test('greedy decoding of the default model reproduces the reference ids (GPT-2 fixture)', async () => {
+  test('greedy decoding reproduces the reference ids (GPT-2 fixture)', async () => {
     const ref = expected('gpt2-tiny');
-    const r = await runCli(['generate', ref.prompt, '--temperature', '0', '--max-tokens', '12', '--json']);
+    const r = await runCli([
+      'generate',
+      ref.prompt,
+      '--model',
+      gpt2Tiny,
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '12',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -25,6 +41,39 @@ describe('llmf generate', () => {
     expect(out.generated_tokens).toBe(12);
     expect(out.finish_reason).toBe('length');
     expect(out.decode_tok_s).toBeGreaterThan(0);
+  });
+
+  test('the embedded default (no --model): greedy ids equal @llmf/train forward on the same files; English', async () => {
+    const prompt = 'The king';
+    const r = await runCli(['generate', prompt, '--max-tokens', '20', '--temperature', '0', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { ids: number[]; text: string; prompt_tokens: number };
+    // the reference: the training package's forward pass (its own kernels, no KV cache), greedy argmax
+    const saved = await loadCheckpoint(defaultModelDir);
+    const tokenizer = Tokenizer.fromHuggingFace(saved.tokenizer!);
+    const model = new Gpt2Model(saved.config, createReferenceBackend(), 1);
+    loadWeights(model.params, saved.weights);
+    const ids = tokenizer.encode(prompt);
+    expect(out.prompt_tokens).toBe(ids.length);
+    const V = saved.config.vocabSize;
+    const greedy: number[] = [];
+    for (let step = 0; step < 20; step++) {
+      model.forward(ids, 1, ids.length);
+      const last = model.logits.subarray((ids.length - 1) * V, ids.length * V); // [V] at the last position
+      let best = 0;
+      for (let v = 1; v < V; v++) if (last[v]! > last[best]!) best = v;
+      greedy.push(best);
+      ids.push(best);
+    }
+    expect(out.ids).toEqual(greedy);
+    expect(out.text).toBe(tokenizer.decode(greedy));
+    // it learned King James English: letters, spaces and punctuation, and common words of the corpus
+    const text = out.text;
+    expect(text.replace(/[A-Za-z\s.,;:'?!]/g, '').length).toBeLessThanOrEqual(text.length * 0.05);
+    const words = text.split(/[^A-Za-z]+/).filter(Boolean);
+    expect(words.length).toBeGreaterThanOrEqual(8);
+    expect(words.some((w) => ['the', 'and', 'of', 'LORD', 'king'].includes(w))).toBe(true);
   });
 
   test.each(['llama-tiny', 'gpt2-tiny-f16'])('greedy ids of %s match the reference', async (model) => {
@@ -47,17 +96,22 @@ describe('llmf generate', () => {
   test('streams text to stdout; the prompt can come from a pipe; --stats prints rates and the seed', async () => {
     const ref = expected('gpt2-tiny');
     const json = JSON.parse(
-      (await runCli(['generate', ref.prompt, '-t', '0', '-n', '12', '--json'])).stdout,
+      (await runCli(['generate', ref.prompt, '-m', gpt2Tiny, '-t', '0', '-n', '12', '--json'])).stdout,
     ) as { text: string };
-    const piped = await runCli(['generate', '-t', '0', '-n', '12', '--stats', '--seed', '5'], {
-      input: `${ref.prompt}\n`,
-    });
+    const piped = await runCli(
+      ['generate', '-m', gpt2Tiny, '-t', '0', '-n', '12', '--stats', '--seed', '5'],
+      {
+        input: `${ref.prompt}\n`,
+      },
+    );
     expect(piped.code).toBe(0);
     expect(piped.stdout).toBe(`${json.text}\n`);
     expect(piped.stderr).toMatch(/prompt +10 tokens, prefill [\d.]+ tok\/s/);
     expect(piped.stderr).toMatch(/generated 12 tokens, decode [\d.]+ tok\/s .*ended by length/);
     expect(piped.stderr).toMatch(/seed 5\n/);
-    const dash = await runCli(['generate', '-', '-t', '0', '-n', '12', '--echo'], { input: ref.prompt });
+    const dash = await runCli(['generate', '-', '-m', gpt2Tiny, '-t', '0', '-n', '12', '--echo'], {
+      input: ref.prompt,
+    });
     expect(dash.stdout).toBe(`${ref.prompt}${json.text}\n`);
   });
 
@@ -75,14 +129,13 @@ describe('llmf generate', () => {
 
   test('--stop ends the text before the stop string', async () => {
     const ref = expected('gpt2-tiny');
-    const full = JSON.parse(
-      (await runCli(['generate', ref.prompt, '-t', '0', '-n', '12', '--json'])).stdout,
-    ) as {
+    const fixture = ['-m', gpt2Tiny, '-t', '0', '-n', '12'];
+    const full = JSON.parse((await runCli(['generate', ref.prompt, ...fixture, '--json'])).stdout) as {
       text: string;
     };
     const cut = full.text.slice(0, 8).trimEnd();
     const stop = full.text.slice(cut.length, cut.length + 3);
-    const r = await runCli(['generate', ref.prompt, '-t', '0', '-n', '12', '--stop', stop, '--json']);
+    const r = await runCli(['generate', ref.prompt, ...fixture, '--stop', stop, '--json']);
     const out = JSON.parse(r.stdout);
     expect(out.finish_reason).toBe('stop');
     expect(full.text.startsWith(out.text)).toBe(true);

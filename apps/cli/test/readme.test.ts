@@ -40,6 +40,17 @@ describe('README examples', () => {
     expect(get('llmf tokenize "strawberry"')).toBe('[str][aw][berry]\n[496,675,15717]\n3 tokens\n');
     expect(get('llmf tokenize lowest')).toBe('[lowe][s][t]\n[11,5,6]\n3 tokens\n');
     expect(JSON.parse(get('llmf bench')).prefill_tok_s).toBeGreaterThan(0);
-    expect(get('llmf explain "The cat sat" --seed 42')).toContain('→ " would" (id 561)');
+    // the outputs shown in the README, from the embedded default model
+    expect(get('echo "And God said" | llmf generate --temperature 0')).toBe(
+      ' unto him, I will not be a man, and the LORD hath said unto me, and I\n',
+    );
+    expect(readme).toContain(
+      '\n```\n unto him, I will not be a man, and the LORD hath said unto me, and I\n```\n',
+    );
+    const explained = get('llmf explain "The cat sat" --seed 42');
+    expect(explained).toContain('"The cat sat" → ["The", " c", "at", " sat"] → IDs: [448, 279, 278, 1253]');
+    expect(explained).toContain('Layer 4: " sat" attends to "The" 0.41, " sat" 0.32, "at" 0.16');
+    expect(explained).toContain('logits: ["is"=5.59, " upon"=5.12, " down"=4.72, " on"=4.50, ...]');
+    expect(explained).toContain('→ " in" (id 286)');
   });
 });

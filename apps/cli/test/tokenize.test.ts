@@ -8,9 +8,9 @@ import { describe, expect, test } from 'vitest';
 import { fixturesDir, runCli } from './run-cli';
 
 describe('llmf tokenize', () => {
-  test('the default model: ids equal the fixture reference; pieces in [brackets] without colour', async () => {
+  test('a model folder: ids equal the fixture reference; pieces in [brackets] without colour', async () => {
     const ref = JSON.parse(readFileSync(join(fixturesDir, 'gpt2-tiny', 'expected.json'), 'utf8'));
-    const r = await runCli(['tokenize', ref.prompt]);
+    const r = await runCli(['tokenize', ref.prompt, '--model', join(fixturesDir, 'gpt2-tiny')]);
     expect(r.code).toBe(0);
     const [pieces, ids, count] = r.stdout.trimEnd().split('\n');
     expect(JSON.parse(ids!)).toEqual(ref.prompt_ids);

@@ -32,10 +32,8 @@ const stopButton = byId<HTMLButtonElement>('stop-button');
 const output = byId('output');
 
 document.body.dataset.state = 'loading';
-byId('model-note').textContent = __DEFAULT_MODEL_IS_PLACEHOLDER__
-  ? 'The embedded default model is a placeholder: a tiny GPT-2 with random, untrained weights. Every number below is really computed by the runtime, but its predictions are noise — load a trained model folder to see meaningful ones.'
-  : 'The embedded default model is the one the llmf CLI ships (apps/cli/models/default). You can load any other model folder too.';
-if (__DEFAULT_MODEL_IS_PLACEHOLDER__) byId('model-note').classList.add('warn');
+byId('model-note').textContent =
+  'The embedded default model is the one the llmf CLI ships: a 1.07 M-parameter GPT-2 trained on the King James Bible. It writes King James English whose grammar holds over a few words and whose meaning does not. You can load any other model folder too.';
 
 // ——— loading ———
 

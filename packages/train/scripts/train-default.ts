@@ -5,7 +5,8 @@
 //   training   AdamW (β 0.9/0.95, wd 0.1), lr 1.5e-3 peak, 100 warmup steps, cosine to 1.5e-4, clip 1.0,
 //              batch 8 × 128 tokens, 10% of the corpus held out for validation, seed 1337
 // Checkpoints (resumable, F32) go to runs/default every 100 steps; Ctrl-C saves one and still exports.
-// At the end the model is exported (F16) with the tokenizer to runs/default-export, with sample generations.
+// At the end the model is exported (F16) with the tokenizer to runs/default-export, with sample generations;
+// its four model files (config, weights, tokenizer, tokenizer_config) are what ships as apps/cli/models/default.
 // Options: --steps N (default 2000), --threads K (WASM worker threads, default 1), --run DIR, --out DIR.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

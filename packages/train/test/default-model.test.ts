@@ -1,14 +1,15 @@
-// The committed default model (models/default): the documented shape, and it has learned English: its loss
-// on KJV verses — one from the training split, one from the held-out split — is far below a uniform guess.
+// The committed default model (the CLI's embedded apps/cli/models/default): the documented shape, and it has
+// learned English: its loss on KJV verses — one from the training split, one from the held-out split — is far
+// below a uniform guess.
 import { join } from 'node:path';
 import { createReferenceBackend } from '@llmf/tensor';
 import { Tokenizer } from '@llmf/tokenizer';
 import { describe, expect, it } from 'vitest';
 import { countParams, Gpt2Model, initParams, loadCheckpoint, loadWeights, Rng } from '../src/index';
 
-const dir = join(__dirname, '../models/default');
+const dir = join(__dirname, '../../../apps/cli/models/default');
 
-describe('models/default', async () => {
+describe('apps/cli/models/default', async () => {
   const saved = await loadCheckpoint(dir);
   const tokenizer = Tokenizer.fromHuggingFace(saved.tokenizer!);
   const model = new Gpt2Model(saved.config, createReferenceBackend(), 1);
