@@ -2,7 +2,8 @@
 // A Backend call is synchronous, so the calling thread publishes a job (op, arguments, one range per
 // participant), wakes the workers with Atomics.notify, runs range 0 itself and waits with Atomics.wait
 // until every worker has finished. Atomics.wait is allowed on Node's main thread and in browser workers,
-// not on a browser page's main thread (there the backend runs one thread).
+// not on a browser page's main thread (there the backend runs one thread). The wait is bounded: a worker
+// that died or made no progress for `timeoutMs` turns into a ThreadPoolError, never a silent freeze.
 
 import { LlmfError } from '@llmf/tensor';
 import {
@@ -19,6 +20,26 @@ import {
 
 interface WorkerHandle {
   terminate(): unknown;
+}
+
+/** Options of {@link ThreadPool.create}. */
+export interface ThreadPoolOptions {
+  /** Fail a job whose workers show no progress for this long, instead of waiting forever (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** Wait this long at a time for the workers, then look at the clock. */
+const WAIT_SLICE_MS = 250;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The worker thread pool cannot run jobs: a worker died, or stopped answering for `timeoutMs`. Code
+ * 'THREAD_POOL'. The pool stays unusable; create a new backend (or one with `threads: 1`).
+ */
+export class ThreadPoolError extends LlmfError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('THREAD_POOL', message, options);
+  }
 }
 
 /** Why threads cannot run here, or undefined when they can. */
@@ -47,12 +68,16 @@ export class ThreadPool {
   private readonly control: Int32Array;
   private readonly args: Float64Array;
   private readonly workers: WorkerHandle[];
+  private readonly timeoutMs: number;
+  /** Why the pool cannot run jobs any more (a worker died or hung), or undefined while it can. */
+  private broken: string | undefined;
 
-  private constructor(size: number, control: SharedArrayBuffer, workers: WorkerHandle[]) {
+  private constructor(size: number, control: SharedArrayBuffer, workers: WorkerHandle[], timeoutMs: number) {
     this.size = size;
     this.control = new Int32Array(control, 0, 16);
     this.args = new Float64Array(control, ARGS_OFFSET, ARG_COUNT + 2 * 64);
     this.workers = workers;
+    this.timeoutMs = timeoutMs;
   }
 
   /** Start `size − 1` workers, each instantiating `module` over `memory`; resolves when all are ready. */
@@ -60,10 +85,18 @@ export class ThreadPool {
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     size: number,
+    options: ThreadPoolOptions = {},
   ): Promise<ThreadPool> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const workers: WorkerHandle[] = [];
     const ready: Promise<void>[] = [];
+    // a worker that exits or throws after start leaves its share undone: mark the pool broken, so the
+    // next job fails at once (while a job waits, the event loop is blocked and the timeout catches it)
+    let pool: ThreadPool | undefined;
+    const lost = (why: string) => {
+      if (pool !== undefined && pool.broken === undefined && pool.workers.length > 0) pool.broken = why;
+    };
     try {
       if (isNode()) {
         const { Worker: NodeWorker } = await import('node:worker_threads');
@@ -80,6 +113,8 @@ export class ThreadPool {
               worker.once('error', reject);
             }),
           );
+          worker.on('error', (e) => lost(`worker ${index} threw: ${String(e)}`));
+          worker.on('exit', (code) => lost(`worker ${index} exited with code ${code}`));
         }
       } else {
         const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
@@ -89,7 +124,10 @@ export class ThreadPool {
           ready.push(
             new Promise<void>((resolve, reject) => {
               worker.onmessage = () => resolve();
-              worker.onerror = (e) => reject(new Error(e.message));
+              worker.onerror = (e) => {
+                lost(`worker ${index} threw: ${e.message}`);
+                reject(new Error(e.message));
+              };
             }),
           );
           worker.postMessage({ module, memory, control, index });
@@ -107,7 +145,8 @@ export class ThreadPool {
         },
       );
     }
-    return new ThreadPool(size, control, workers);
+    pool = new ThreadPool(size, control, workers, timeoutMs);
+    return pool;
   }
 
   /**
@@ -115,6 +154,11 @@ export class ThreadPool {
    * runs participant 0's range on the calling thread. Returns when every participant is done.
    */
   run(op: number, args: readonly number[], ranges: readonly number[], self: () => void): void {
+    if (this.broken !== undefined) {
+      throw new ThreadPoolError(
+        `wasm backend: the worker thread pool cannot run kernels (${this.broken}); create a new backend`,
+      );
+    }
     const a = this.args;
     for (let i = 0; i < args.length; i++) a[i] = args[i];
     for (let i = 0; i < ranges.length; i++) a[ARG_COUNT + i] = ranges[i];
@@ -124,17 +168,55 @@ export class ThreadPool {
     Atomics.store(control, LEFT, this.size - 1);
     Atomics.add(control, GEN, 1);
     Atomics.notify(control, GEN);
-    self();
-    for (let left = Atomics.load(control, LEFT); left !== 0; left = Atomics.load(control, LEFT)) {
-      Atomics.wait(control, LEFT, left);
+    // subtle: wait for the workers even when our own share throws. Returning early leaves a worker
+    // inside this job; the next job then stores LEFT = size − 1, this job's late decrement consumes it,
+    // that job's decrement takes LEFT to −1, and a later caller waits forever for LEFT = 0.
+    let threw = false;
+    let thrown: unknown;
+    try {
+      self();
+    } catch (e) {
+      threw = true;
+      thrown = e;
     }
+    this.waitForWorkers();
+    if (threw) throw thrown;
     if (Atomics.load(control, FAILED) !== 0) {
       throw new LlmfError('INVALID_ARGUMENT', 'wasm backend: a worker thread failed while running a kernel');
     }
   }
 
+  /** Sleep until control[LEFT] = 0; throws ThreadPoolError after `timeoutMs` without progress. */
+  private waitForWorkers(): void {
+    const control = this.control;
+    let left = Atomics.load(control, LEFT);
+    let since = Date.now();
+    const slice = Math.min(WAIT_SLICE_MS, this.timeoutMs);
+    while (left !== 0) {
+      if (left < 0) this.fail(`the pending-worker count went negative (${left})`);
+      Atomics.wait(control, LEFT, left, slice);
+      const now = Atomics.load(control, LEFT);
+      if (now !== left) {
+        left = now;
+        since = Date.now();
+      } else if (Date.now() - since >= this.timeoutMs) {
+        this.fail(`${left} of ${this.size - 1} workers did not finish a kernel within ${this.timeoutMs} ms`);
+      }
+    }
+  }
+
+  /** Mark the pool unusable, stop its workers and throw. */
+  private fail(why: string): never {
+    this.broken = why;
+    for (const w of this.workers) w.terminate();
+    throw new ThreadPoolError(
+      `wasm backend: the worker thread pool stopped (${why}); create a new backend, or use threads: 1`,
+    );
+  }
+
   /** Stop and release the workers. */
   dispose(): void {
+    this.broken ??= 'the pool was disposed';
     const control = this.control;
     Atomics.store(control, OP, OP_STOP);
     Atomics.add(control, GEN, 1);

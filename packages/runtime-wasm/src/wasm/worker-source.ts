@@ -32,7 +32,9 @@ function start(init, post) {
   for (;;) {
     // spin briefly (a decode step issues jobs back to back), then sleep on the generation word
     for (let spin = 0; spin < 2000 && Atomics.load(control, ${GEN}) === seen; spin++);
-    Atomics.wait(control, ${GEN}, seen);
+    // subtle: a wake-up is not a job. The caller bumps GEN, then notifies; descheduled in between, its
+    // notify can come after this worker ran that job and slept again. Only a new generation is a job.
+    while (Atomics.load(control, ${GEN}) === seen) Atomics.wait(control, ${GEN}, seen);
     seen = Atomics.load(control, ${GEN});
     const op = Atomics.load(control, ${OP});
     if (op === ${OP_STOP}) break;
