@@ -6,11 +6,12 @@
 export { add_f32, gelu_f32, gelu_tanh_f32, mul_f32, scale_f32, silu_f32, swiglu_f32 } from './elementwise';
 export { attention_f32 } from './attention';
 export { embedding_f32 } from './embedding';
+export { embedding_bf16, embedding_f16, linear_bf16, linear_f16 } from './half';
 export { linear_f32, matmul_f32 } from './matmul';
 export { layer_norm_f32, rms_norm_f32 } from './norm';
 export { rope_f32 } from './rope';
 export { softmax_f32 } from './softmax';
-export { peak_f32 } from './peak';
+export { peak_f32, stream_read_f32 } from './peak';
 
 /** First byte after the module's static data: the glue allocates tensors from here up. */
 export function heap_base(): usize {

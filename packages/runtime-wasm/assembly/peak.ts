@@ -20,3 +20,19 @@ export function peak_f32(iters: i32): f32 {
   const s2 = f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11));
   return hsum(f32x4.add(f32x4.add(s0, s1), s2));
 }
+
+/**
+ * The memory-bandwidth probe: reads [ptr, ptr + bytes) once (bytes a multiple of 64) with four independent
+ * f32x4 sums, returning a value that depends on every byte read, so the loads cannot be dropped.
+ */
+export function stream_read_f32(ptr: usize, bytes: usize): f32 {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  const end = ptr + bytes;
+  for (let p = ptr; p < end; p += 64) {
+    a0 = f32x4.add(a0, v128.load(p));
+    a1 = f32x4.add(a1, v128.load(p, 16));
+    a2 = f32x4.add(a2, v128.load(p, 32));
+    a3 = f32x4.add(a3, v128.load(p, 48));
+  }
+  return hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+}

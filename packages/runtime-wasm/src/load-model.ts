@@ -28,6 +28,13 @@ export interface LoadModelOptions {
   contextLength?: number;
   /** Progress while files are read: bytes so far, bytes in all, the current file. */
   onProgress?: ProgressCallback;
+  /**
+   * 'f32' (default): every weight is widened to f32 at load. 'half': matrices the checkpoint stores F16 or
+   * BF16 (linear weights, the token embedding, a tied LM head: one table for both) stay in that storage in
+   * backend memory (half the bytes), widened to f32 inside the kernels, which sum in f32; norms, biases
+   * and learned positions stay f32. An F32 checkpoint loads the same either way.
+   */
+  weights?: 'f32' | 'half';
 }
 
 const WEIGHTS = 'model.safetensors';
@@ -62,6 +69,12 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
   if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1)) {
     throw new LlmfError('INVALID_ARGUMENT', `loadModel: threads is ${String(o.threads)}; use an integer ≥ 1`);
   }
+  if (o.weights !== undefined && o.weights !== 'f32' && o.weights !== 'half') {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `loadModel: weights is ${String(o.weights)}; use 'f32' or 'half'`,
+    );
+  }
   const files = await openModelFiles(dir);
   const progress = await planProgress(files, o.onProgress);
 
@@ -85,8 +98,11 @@ export async function loadModel(dir: string | ModelFiles, o: LoadModelOptions = 
     const backend = await selectBackend(o.backend, o.threads);
     try {
       // backends with growable memory (wasm) take the total up front: one grow instead of many while uploading
-      (backend as { reserve?(bytes: number): void }).reserve?.(tensorBytes(config, tensors, contextLength));
-      const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength });
+      const weights = o.weights ?? 'f32';
+      (backend as { reserve?(bytes: number): void }).reserve?.(
+        tensorBytes(config, tensors, contextLength, weights),
+      );
+      const transformer = loadTransformer({ config, tensors, backend, maxTokens: contextLength, weights });
       return createLLM({ tokenizer, config, transformer, backend, promptPrefix });
     } catch (e) {
       backend.dispose(); // nothing half-loaded: release whatever the backend allocated
@@ -151,9 +167,15 @@ async function readPromptTokenizer(
   return { tokenizer, promptPrefix };
 }
 
-/** Bytes of the model's resident tensors: the f32 weights and the KV cache [L, 2, context, Hkv, D]. */
-function tensorBytes(config: ModelConfig, weights: WeightSource, contextLength: number): number {
-  return weights.f32Bytes + 4 * 2 * config.nLayer * contextLength * config.nKvHead * config.dHead;
+/** Bytes of the model's resident tensors: the weights (f32, or half where kept half) and the KV cache [L, 2, context, Hkv, D]. */
+function tensorBytes(
+  config: ModelConfig,
+  weights: WeightSource,
+  contextLength: number,
+  kind: 'f32' | 'half',
+): number {
+  const weightBytes = kind === 'half' ? weights.halfBytes : weights.f32Bytes;
+  return weightBytes + 4 * 2 * config.nLayer * contextLength * config.nKvHead * config.dHead;
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {

@@ -30,6 +30,8 @@ export type WeightLayout =
 export interface WeightSource extends TensorSource {
   /** Bytes of every tensor as f32 (what the backend holds once loaded). */
   readonly f32Bytes: number;
+  /** Bytes the backend holds with weights 'half': F16 / BF16 matrices at 2 bytes a value, the rest (and wpe) f32. */
+  readonly halfBytes: number;
   close(): void;
 }
 
@@ -88,11 +90,32 @@ export async function openWeightSource(layout: WeightLayout): Promise<WeightSour
     throw e;
   }
   let f32Bytes = 0;
-  for (const { entry } of tensors.values()) f32Bytes += 4 * entry.shape.reduce((a, b) => a * b, 1);
+  let halfBytes = 0;
+  for (const { entry } of tensors.values()) {
+    const n = entry.shape.reduce((a, b) => a * b, 1);
+    f32Bytes += 4 * n;
+    const keptHalf =
+      (entry.dtype === 'F16' || entry.dtype === 'BF16') &&
+      entry.shape.length === 2 &&
+      !entry.name.endsWith('wpe.weight');
+    halfBytes += (keptHalf ? 2 : 4) * n;
+  }
   return {
-    entries: [...tensors.values()].map(({ entry }) => ({ name: entry.name, shape: entry.shape })),
+    entries: [...tensors.values()].map(({ entry }) => ({
+      name: entry.name,
+      shape: entry.shape,
+      dtype: entry.dtype,
+    })),
     f32Bytes,
+    halfBytes,
     close,
+    readHalfInto(name, out) {
+      const located = tensors.get(name);
+      if (located === undefined)
+        throw new LlmfError('INVALID_ARGUMENT', `no tensor "${name}" in the checkpoint`);
+      readHalfEntry(located, out);
+      if ('file' in located.from) located.from.onBytes?.(located.entry.end - located.entry.begin);
+    },
     readInto(name, out) {
       const located = tensors.get(name);
       if (located === undefined)
@@ -169,4 +192,25 @@ function readEntry({ entry, from, fileName }: Located, out: Float32Array): void 
   if (entry.dtype === 'F16') f16BytesToF32(raw, into);
   else if (entry.dtype === 'BF16') bf16BytesToF32(raw, into);
   else out.set(readTensor(raw, { ...entry, begin: 0, end: length }).data); // F64, integers, F8, big-endian F32
+}
+
+/** out ← the stored 16-bit patterns of an F16 / BF16 tensor (little-endian on disk), as they are. */
+function readHalfEntry({ entry, from, fileName }: Located, out: Uint16Array): void {
+  const n = entry.shape.reduce((a, b) => a * b, 1);
+  if (entry.dtype !== 'F16' && entry.dtype !== 'BF16') {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `readHalfInto("${entry.name}"): the tensor is stored ${entry.dtype}, not F16 or BF16`,
+    );
+  }
+  if (out.length !== n) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `readHalfInto("${entry.name}"): out holds ${out.length} values, the tensor [${entry.shape.join(', ')}] ${n}`,
+    );
+  }
+  const target = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if ('bytes' in from) target.set(from.bytes.subarray(entry.begin, entry.end));
+  else readFully(from.file, entry.begin, target, fileName);
+  if (!littleEndian) for (let i = 0; i < n; i++) out[i] = ((out[i] & 0xff) << 8) | (out[i] >>> 8);
 }

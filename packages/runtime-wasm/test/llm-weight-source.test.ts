@@ -85,7 +85,7 @@ describe('weights read by byte range', () => {
     const size = 2 ** 45;
     const { file, reads } = rangeFile(bytes, size);
     const source = await openWeightSource({ single: { file } });
-    expect(source.entries).toEqual([{ name: 'w', shape: [2] }]);
+    expect(source.entries).toEqual([{ name: 'w', shape: [2], dtype: 'F32' }]);
     expect(reads.reduce((a, b) => a + b, 0)).toBe(bytes.byteLength - 8); // the length field, then the header
     const out = new Float32Array(2);
     source.readInto('w', out);

@@ -10,6 +10,7 @@
 // - Tensors must have been allocated by this backend (`alloc`) or be plain Float32Array tensors; a
 //   backend may copy foreign tensors in on each call (slow path) but must give the same result.
 
+import type { HalfDtype, HalfTensor, WeightTensor } from './half';
 import type { Shape, Tensor } from './tensor';
 
 /** The closed set of ops a backend may implement. */
@@ -90,13 +91,22 @@ export interface Backend {
   alloc(shape: Shape, usage: 'weights' | 'compute'): Tensor;
   /** Copy a host tensor into backend memory (for weights: once, at load). */
   upload(t: Tensor, usage: 'weights' | 'compute'): Tensor;
+  /**
+   * A zeroed half-precision weight tensor in this backend's memory (fill its `data` with 16-bit patterns).
+   * Present only on backends whose `linear` (w) and `embedding` (table) read half weights; model code asks
+   * (`backend.allocHalf !== undefined`) before keeping weights half.
+   */
+  allocHalf?(shape: Shape, dtype: HalfDtype): HalfTensor;
   /** Release everything this backend allocated. Tensors from it must not be used afterwards. */
   dispose(): void;
 
   /** out [M, N] = a [M, K] · b [K, N] */
   matmul(out: Tensor, a: Tensor, b: Tensor): void;
-  /** out [T, N] = x [T, K] · wᵀ + bias, with w [N, K] (PyTorch nn.Linear layout) and bias [N]. */
-  linear(out: Tensor, x: Tensor, w: Tensor, bias?: Tensor): void;
+  /**
+   * out [T, N] = x [T, K] · wᵀ + bias, with w [N, K] (PyTorch nn.Linear layout) and bias [N].
+   * w may be a HalfTensor on backends with `allocHalf`: its values are widened to f32, sums stay f32.
+   */
+  linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void;
   /** out = a + b; b has a's shape or is broadcast as a row over a's last dimension. */
   add(out: Tensor, a: Tensor, b: Tensor): void;
   /** out = a ⊙ b; same broadcasting as add. */
@@ -117,8 +127,8 @@ export interface Backend {
   silu(out: Tensor, x: Tensor): void;
   /** SwiGLU gate: out [T, F] = silu(gate) ⊙ up */
   swiglu(out: Tensor, gate: Tensor, up: Tensor): void;
-  /** out [T, C] = table[ids[t]] for table [V, C]. Ids are checked: 0 ≤ id < V (an LlmfError before anything is written). */
-  embedding(out: Tensor, table: Tensor, ids: ArrayLike<number>): void;
+  /** out [T, C] = table[ids[t]] for table [V, C] (f32, or a HalfTensor widened exactly). Ids are checked: 0 ≤ id < V (an LlmfError before anything is written). */
+  embedding(out: Tensor, table: WeightTensor, ids: ArrayLike<number>): void;
   /** Rotary position embedding of x [T, heads, D] into out (same shape; out === x allowed). */
   rope(out: Tensor, x: Tensor, o: RopeOptions): void;
   /**

@@ -9,5 +9,14 @@ export {
 export { erf, erfc } from './backend/ref/erf';
 export { createReferenceBackend } from './backend/ref/index';
 export { LlmfError, type LlmfErrorCode } from './errors';
+export {
+  type HalfDtype,
+  type HalfTensor,
+  halfTensor,
+  halfToF32,
+  isHalfTensor,
+  type WeightTensor,
+  widenWeights,
+} from './half';
 export * from './safetensors/index';
 export { reshape, rows, type Shape, sizeOf, type Tensor, tensor, zeros } from './tensor';

@@ -17,3 +17,7 @@ export {
   type ConformanceCheck,
   type ConformanceOptions,
 } from './testing/conformance';
+export {
+  type HalfConformanceOptions,
+  halfWeightConformance,
+} from './testing/half-conformance';

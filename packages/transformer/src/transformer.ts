@@ -37,6 +37,12 @@ export interface LoadTransformerOptions {
   stepTokens?: number;
   /** Keep each layer's attention weights [H, T, S] of the last call (steps then cover the whole input). */
   recordAttention?: boolean;
+  /**
+   * 'f32' (default): every weight widened to f32 at load. 'half': matrices stored F16 / BF16 (linear weights,
+   * the token embedding, a tied head: one table for both) stay half in backend memory, widened inside the
+   * kernels with f32 sums; needs a backend with `allocHalf` and a TensorSource with `readHalfInto`.
+   */
+  weights?: 'f32' | 'half';
 }
 
 /**
@@ -61,7 +67,11 @@ export function loadTransformer(o: LoadTransformerOptions): Transformer {
     throw new LlmfError('INVALID_ARGUMENT', `stepTokens must be a positive integer, got ${o.stepTokens}`);
   }
   const table = c.positions === 'sinusoidal' ? sinusoidalPositions(c.maxPositions, c.dModel) : undefined;
-  const weights = loadWeights(o.backend, c, source, naming, table); // validates everything before any read
+  if (o.weights !== undefined && o.weights !== 'f32' && o.weights !== 'half') {
+    throw new LlmfError('INVALID_ARGUMENT', `weights must be 'f32' or 'half', got ${String(o.weights)}`);
+  }
+  // validates everything before any read
+  const weights = loadWeights(o.backend, c, source, naming, table, o.weights ?? 'f32');
   return new Transformer(o.backend, c, weights, maxTokens, step, o.recordAttention === true);
 }
 

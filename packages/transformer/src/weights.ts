@@ -7,7 +7,14 @@
 // Hugging Face names: GPT-2 (optional "transformer." prefix, Conv1D weights stored [in, out], fused c_attn
 // q|k|v) and Llama/Qwen2 (model.layers.N.self_attn.{q,k,v,o}_proj, mlp.{gate,up,down}_proj).
 
-import type { Backend, Shape, Tensor } from '@llmf/tensor';
+import {
+  type Backend,
+  type HalfDtype,
+  LlmfError,
+  type Shape,
+  type Tensor,
+  type WeightTensor,
+} from '@llmf/tensor';
 import type { ModelConfig } from './config';
 import { ModelFormatError } from './errors';
 
@@ -59,10 +66,19 @@ export type TensorNaming = 'huggingface' | 'llmf';
  * safetensors file tensor by tensor.
  */
 export interface TensorSource {
-  /** Name and shape of every tensor. */
-  readonly entries: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  /** Name and shape of every tensor, and its storage dtype when known (safetensors names: 'F32', 'F16', 'BF16'...). */
+  readonly entries: readonly {
+    readonly name: string;
+    readonly shape: readonly number[];
+    readonly dtype?: string;
+  }[];
   /** Write tensor `name`'s values (f32, row-major) into `out`, whose length is the tensor's element count. */
   readInto(name: string, out: Float32Array): void;
+  /**
+   * Optional: write the stored 16-bit patterns of an 'F16' or 'BF16' tensor into `out` (row-major, one per
+   * value), so half-precision weights can stay half in backend memory (`weights: 'half'`).
+   */
+  readHalfInto?(name: string, out: Uint16Array): void;
 }
 
 /** A Map of host tensors as a {@link TensorSource} (the tensors are not modified). */
@@ -220,8 +236,8 @@ function checkShape(name: string, actual: readonly number[] | undefined, shape: 
   }
 }
 
-/** out ← the placement's part of a checkpoint tensor's values `src` (shape `from`). */
-function place(out: Float32Array, src: Float32Array, from: Shape, p: Placement): void {
+/** out ← the placement's part of a checkpoint tensor's values `src` (shape `from`; f32 values or half bits). */
+function place<A extends Float32Array | Uint16Array>(out: A, src: A, from: Shape, p: Placement): void {
   if (p.take === undefined) out.set(src);
   else if (p.take.kind === 'range') out.set(src.subarray(p.take.start, p.take.end));
   else {
@@ -268,15 +284,23 @@ export function mapTensors(
  * holds at most one checkpoint tensor at a time. Throws ModelFormatError before any read.
  */
 export function loadWeights(
-  backend: Pick<Backend, 'alloc' | 'upload'>,
+  backend: Pick<Backend, 'alloc' | 'upload' | 'allocHalf'>,
   c: ModelConfig,
   source: TensorSource,
   naming: TensorNaming,
   positionTable?: Tensor,
+  weights: 'f32' | 'half' = 'f32',
 ): ModelWeights {
   const plan = planTensors(c, source.entries, naming); // validates everything before any read
-  const loaded = new Map<string, Tensor>();
+  const halfOf = weights === 'half' ? halfDtypes(backend, source) : new Map<string, HalfDtype>();
+  const loaded = new Map<string, WeightTensor>();
   for (const { source: name, shape, outputs } of plan) {
+    const dtype = halfOf.get(name);
+    // a half-stored matrix read only by linear / embedding (not wpe, which is added) stays half
+    if (dtype !== undefined && outputs.every((p) => p.shape.length === 2 && p.name !== 'wpe')) {
+      loadHalf(backend, source, name, shape, outputs, dtype, loaded);
+      continue;
+    }
     const single = outputs.length === 1 && outputs[0].take === undefined ? outputs[0] : undefined;
     if (single !== undefined) {
       const w = backend.alloc(single.shape, 'weights');
@@ -299,44 +323,98 @@ export function loadWeights(
   );
 }
 
+/** The checkpoint tensors stored F16 / BF16, as half dtypes; throws when the backend or source cannot keep them half. */
+function halfDtypes(backend: Pick<Backend, 'allocHalf'>, source: TensorSource): Map<string, HalfDtype> {
+  if (backend.allocHalf === undefined) {
+    throw new LlmfError(
+      'UNSUPPORTED',
+      "weights 'half': this backend does not keep half-precision weights (no allocHalf); load with weights 'f32'",
+    );
+  }
+  if (source.readHalfInto === undefined) {
+    throw new LlmfError(
+      'UNSUPPORTED',
+      "weights 'half': this tensor source cannot read stored 16-bit values (no readHalfInto); load with weights 'f32'",
+    );
+  }
+  const out = new Map<string, HalfDtype>();
+  for (const e of source.entries) {
+    if (e.dtype === 'F16') out.set(e.name, 'f16');
+    else if (e.dtype === 'BF16') out.set(e.name, 'bf16');
+  }
+  return out;
+}
+
+/** Read a half-stored checkpoint tensor's bits into half backend tensors (split / transposed as planned). */
+function loadHalf(
+  backend: Pick<Backend, 'allocHalf'>,
+  source: TensorSource,
+  name: string,
+  shape: Shape,
+  outputs: Placement[],
+  dtype: HalfDtype,
+  loaded: Map<string, WeightTensor>,
+): void {
+  // (checked by halfDtypes; called as methods so `this` stays the backend / source)
+  const be = backend as Required<Pick<Backend, 'allocHalf'>>;
+  const src = source as Required<TensorSource>;
+  if (outputs.length === 1 && outputs[0].take === undefined) {
+    const w = be.allocHalf(outputs[0].shape, dtype);
+    src.readHalfInto(name, w.data);
+    loaded.set(outputs[0].name, w);
+    return;
+  }
+  const host = new Uint16Array(shape.reduce((a, b) => a * b, 1)); // this tensor's bits only
+  src.readHalfInto(name, host);
+  for (const p of outputs) {
+    const w = be.allocHalf(p.shape, dtype);
+    place(w.data, host, shape, p);
+    loaded.set(p.name, w);
+  }
+}
+
 /** One block's weights in backend memory (internal layout; optional tensors depend on the config). */
 export interface LayerWeights {
   ln1w: Tensor; // [C]
   ln1b?: Tensor; // [C] (LayerNorm only)
-  qw: Tensor; // [H·D, C]
+  qw: WeightTensor; // [H·D, C]
   qb?: Tensor; // [H·D]
-  kw: Tensor; // [Hkv·D, C]
+  kw: WeightTensor; // [Hkv·D, C]
   kb?: Tensor; // [Hkv·D]
-  vw: Tensor; // [Hkv·D, C]
+  vw: WeightTensor; // [Hkv·D, C]
   vb?: Tensor; // [Hkv·D]
-  attprojw: Tensor; // [C, H·D]
+  attprojw: WeightTensor; // [C, H·D]
   attprojb?: Tensor; // [C]
   ln2w: Tensor; // [C]
   ln2b?: Tensor; // [C]
-  gatew?: Tensor; // [F, C] (SwiGLU)
+  gatew?: WeightTensor; // [F, C] (SwiGLU)
   gateb?: Tensor; // [F]
-  fcw: Tensor; // [F, C]
+  fcw: WeightTensor; // [F, C]
   fcb?: Tensor; // [F]
-  projw: Tensor; // [C, F]
+  projw: WeightTensor; // [C, F]
   projb?: Tensor; // [C]
 }
 
 /** All weights of a model in backend memory. */
 export interface ModelWeights {
-  wte: Tensor; // [V, C]
+  wte: WeightTensor; // [V, C] (f32, or half with weights 'half')
   wpe?: Tensor; // [maxT, C] (learned or sinusoidal positions)
   layers: LayerWeights[];
   lnfw: Tensor; // [C]
   lnfb?: Tensor; // [C]
-  lmheadw: Tensor; // [V, C] (wte itself when tied)
+  lmheadw: WeightTensor; // [V, C] (wte itself when tied: the same half table for gather and head)
 }
 
 /** The loaded internal tensors (backend memory) arranged per layer; `positions` replaces wpe (sinusoidal). */
-function assembleWeights(c: ModelConfig, loaded: Map<string, Tensor>, positions?: Tensor): ModelWeights {
+function assembleWeights(
+  c: ModelConfig,
+  loaded: Map<string, WeightTensor>,
+  positions?: Tensor,
+): ModelWeights {
   const get = (name: string) => loaded.get(name);
   const layers: LayerWeights[] = [];
   for (let l = 0; l < c.nLayer; l++) {
-    const w: Record<string, Tensor> = {};
+    const w: Record<string, WeightTensor> = {};
     for (const key of [
       'ln1w',
       'ln1b',
@@ -362,15 +440,15 @@ function assembleWeights(c: ModelConfig, loaded: Map<string, Tensor>, positions?
     }
     layers.push(w as unknown as LayerWeights);
   }
-  const wte = get('wte') as Tensor;
-  const wpe = positions ?? get('wpe');
-  const lnfb = get('lnfb');
+  const wte = get('wte') as WeightTensor;
+  const wpe = positions ?? (get('wpe') as Tensor | undefined);
+  const lnfb = get('lnfb') as Tensor | undefined;
   return {
     wte,
     ...(wpe === undefined ? {} : { wpe }),
     layers,
     lnfw: get('lnfw') as Tensor,
     ...(lnfb === undefined ? {} : { lnfb }),
-    lmheadw: c.tiedEmbeddings ? wte : (get('lmheadw') as Tensor),
+    lmheadw: c.tiedEmbeddings ? wte : (get('lmheadw') as WeightTensor),
   };
 }

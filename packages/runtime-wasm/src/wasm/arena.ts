@@ -10,7 +10,7 @@
 // `data` through a getter that re-creates the view when the buffer changed; views the caller derived
 // earlier (rows, reshape) are detached by a grow, so models reserve() their total before allocating.
 
-import { LlmfError, type Shape, sizeOf, type Tensor } from '@llmf/tensor';
+import { type HalfDtype, type HalfTensor, LlmfError, type Shape, sizeOf, type Tensor } from '@llmf/tensor';
 
 const PAGE = 65536;
 /** wasm32 addresses 2³² bytes: 65536 pages of 64 KiB. */
@@ -81,7 +81,7 @@ export class WasmArena {
   }
 
   /** True when `data` is a view of this memory (then its byteOffset is its pointer). */
-  owns(data: Float32Array): boolean {
+  owns(data: ArrayBufferView): boolean {
     const buffer = data.buffer;
     if (buffer === this.memory.buffer) return true;
     return this.shared && this.buffers.has(buffer);
@@ -153,6 +153,22 @@ export class WasmArena {
       shape: frozen,
       get data(): Float32Array {
         if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer, ptr, n);
+        return view;
+      },
+    };
+  }
+
+  /** A half tensor over [ptr, ptr + 2·size) whose data view follows the memory across grows. */
+  halfAt(shape: Shape, ptr: number, dtype: HalfDtype): HalfTensor {
+    const frozen = Object.freeze([...shape]);
+    const n = sizeOf(frozen);
+    const memory = this.memory;
+    let view = new Uint16Array(memory.buffer, ptr, n);
+    return {
+      shape: frozen,
+      dtype,
+      get data(): Uint16Array {
+        if (view.buffer !== memory.buffer) view = new Uint16Array(memory.buffer, ptr, n);
         return view;
       },
     };

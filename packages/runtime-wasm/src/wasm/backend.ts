@@ -8,6 +8,9 @@
 import {
   type AttentionOptions,
   type Backend,
+  type HalfDtype,
+  type HalfTensor,
+  isHalfTensor,
   LlmfError,
   type Op,
   ops,
@@ -15,6 +18,7 @@ import {
   type Shape,
   sizeOf,
   type Tensor,
+  type WeightTensor,
 } from '@llmf/tensor';
 import { createMemory, FIXED_SCRATCH, WasmArena } from './arena';
 import {
@@ -31,12 +35,13 @@ import {
   checkShape,
   checkTensor,
   checkUsage,
+  checkWeight,
   fmt,
   lastDim,
   shapeError,
 } from './check';
 import { ThreadPool, threadsUnavailableReason } from './threads';
-import { OP_ATTENTION, OP_LINEAR, OP_MATMUL } from './worker-source';
+import { OP_ATTENTION, OP_LINEAR, OP_LINEAR_BF16, OP_LINEAR_F16, OP_MATMUL } from './worker-source';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -56,6 +61,8 @@ export interface WasmBackend extends Backend {
   readonly simd: SimdLevel;
   /** The linear memory holding every tensor of this backend. */
   readonly memory: WebAssembly.Memory;
+  /** A zeroed f16 / bf16 weight tensor in this memory (linear's w, embedding's table widen it in SIMD). */
+  allocHalf(shape: Shape, dtype: HalfDtype): HalfTensor;
   /** Bytes of tensors allocated so far. */
   readonly bytesInUse: number;
   /**
@@ -166,7 +173,7 @@ function makeBackend(
    */
   function bind(
     op: string,
-    inputs: readonly (Tensor | undefined)[],
+    inputs: readonly (WeightTensor | undefined)[],
     outputs: readonly (Tensor | undefined)[],
     extraBytes = 0,
   ): { ptrs: number[]; extra: number; finish(): void } {
@@ -197,7 +204,10 @@ function makeBackend(
     const heap = arena.heapF32();
     for (const i of foreign) {
       ptrs[i] += base;
-      if (i < inputs.length) heap.set(all[i]!.data, ptrs[i] >>> 2);
+      if (i >= inputs.length) continue;
+      const data = all[i]!.data;
+      if (data instanceof Float32Array) heap.set(data, ptrs[i] >>> 2);
+      else new Uint16Array(heap.buffer, ptrs[i], data.length).set(data); // a half weight tensor's bits
     }
     return {
       ptrs,
@@ -206,7 +216,7 @@ function makeBackend(
         const h = arena.heapF32();
         for (const i of foreign) {
           if (i < inputs.length) continue;
-          const data = all[i]!.data;
+          const data = (all[i] as Tensor).data;
           data.set(h.subarray(ptrs[i] >>> 2, (ptrs[i] >>> 2) + data.length));
         }
       },
@@ -296,6 +306,20 @@ function makeBackend(
       return arena.tensorAt(t.shape, ptr);
     },
 
+    allocHalf(shape: Shape, dtype: HalfDtype): HalfTensor {
+      checkShapeList('allocHalf', shape);
+      if (dtype !== 'f16' && dtype !== 'bf16') {
+        throw new LlmfError(
+          'INVALID_ARGUMENT',
+          `allocHalf: dtype must be 'f16' or 'bf16', got ${String(dtype)}`,
+        );
+      }
+      if (disposed)
+        throw new LlmfError('INVALID_ARGUMENT', 'allocHalf: the wasm backend was disposed; create a new one');
+      // 2 bytes a value, rounded up to whole f32 words (allocate zeroes whole words)
+      return arena.halfAt(shape, arena.allocate(Math.ceil(sizeOf(shape) / 2) * 4), dtype);
+    },
+
     dispose(): void {
       if (disposed) return;
       disposed = true;
@@ -327,9 +351,9 @@ function makeBackend(
       b.finish();
     },
 
-    linear(out: Tensor, x: Tensor, w: Tensor, bias?: Tensor): void {
+    linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void {
       checkTensor('linear', 'x', x, 2);
-      checkTensor('linear', 'w', w, 2);
+      checkWeight('linear', 'w', w, 2);
       const [T, K] = x.shape;
       const [N, K2] = w.shape;
       if (K !== K2) {
@@ -346,9 +370,13 @@ function makeBackend(
       if (T * N === 0) return;
       const b = bind('linear', [x, w, bias], [out]);
       const [px, pw, pbias, po] = b.ptrs;
-      // [T, K] · [N, K]ᵀ + [N] → [T, N], rows of w split over threads in multiples of 8
-      runSplit(OP_LINEAR, [po, px, pw, pbias, T, K, N], N, 8, T * K * N, (n0, n1) =>
-        k.linear_f32(po, px, pw, pbias, T, K, N, n0, n1),
+      // [T, K] · [N, K]ᵀ + [N] → [T, N], rows of w split over threads in multiples of 8; a half w is
+      // widened to f32 in the kernel, 8 values at a time
+      const half = isHalfTensor(w) ? w.dtype : undefined;
+      const kernel = half === 'f16' ? k.linear_f16 : half === 'bf16' ? k.linear_bf16 : k.linear_f32;
+      const opCode = half === 'f16' ? OP_LINEAR_F16 : half === 'bf16' ? OP_LINEAR_BF16 : OP_LINEAR;
+      runSplit(opCode, [po, px, pw, pbias, T, K, N], N, 8, T * K * N, (n0, n1) =>
+        kernel(po, px, pw, pbias, T, K, N, n0, n1),
       );
       b.finish();
     },
@@ -417,8 +445,8 @@ function makeBackend(
       b.finish();
     },
 
-    embedding(out: Tensor, table: Tensor, ids: ArrayLike<number>): void {
-      checkTensor('embedding', 'table', table, 2);
+    embedding(out: Tensor, table: WeightTensor, ids: ArrayLike<number>): void {
+      checkWeight('embedding', 'table', table, 2);
       const [V, C] = table.shape;
       if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
         throw new LlmfError('INVALID_ARGUMENT', 'embedding: ids must be an array of token ids');
@@ -441,7 +469,9 @@ function makeBackend(
       const b = bind('embedding', [table], [out], T * 4);
       const idsAt = arena.heapI32();
       for (let t = 0; t < T; t++) idsAt[(b.extra >>> 2) + t] = ids[t];
-      k.embedding_f32(b.ptrs[1], b.ptrs[0], b.extra, T, C);
+      const half = isHalfTensor(table) ? table.dtype : undefined;
+      const gather = half === 'f16' ? k.embedding_f16 : half === 'bf16' ? k.embedding_bf16 : k.embedding_f32;
+      gather(b.ptrs[1], b.ptrs[0], b.extra, T, C);
       b.finish();
     },
 

@@ -7,6 +7,31 @@ import { relaxedThreadsWasm, relaxedWasm, simdThreadsWasm, simdWasm } from '../g
 export interface KernelExports {
   heap_base(): number;
   peak_f32(iters: number): number;
+  stream_read_f32(ptr: number, bytes: number): number;
+  embedding_f16(out: number, table: number, ids: number, T: number, C: number): void;
+  embedding_bf16(out: number, table: number, ids: number, T: number, C: number): void;
+  linear_f16(
+    out: number,
+    x: number,
+    w: number,
+    b: number,
+    T: number,
+    K: number,
+    N: number,
+    n0: number,
+    n1: number,
+  ): void;
+  linear_bf16(
+    out: number,
+    x: number,
+    w: number,
+    b: number,
+    T: number,
+    K: number,
+    N: number,
+    n0: number,
+    n1: number,
+  ): void;
   add_f32(out: number, a: number, b: number, n: number, period: number): void;
   mul_f32(out: number, a: number, b: number, n: number, period: number): void;
   scale_f32(out: number, x: number, n: number, s: number): void;

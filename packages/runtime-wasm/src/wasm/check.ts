@@ -2,7 +2,7 @@
 // rules and error codes as the reference kernels, so a wrong shape fails with a message naming the op and
 // the tensor instead of reading past the end of linear memory.
 
-import { LlmfError, type Shape, sizeOf, type Tensor } from '@llmf/tensor';
+import { isHalfTensor, LlmfError, type Shape, sizeOf, type Tensor, type WeightTensor } from '@llmf/tensor';
 
 /** `[2, 3]` → "[2, 3]" for messages. */
 export function fmt(shape: Shape): string {
@@ -45,6 +45,33 @@ export function checkTensor(op: string, name: string, t: Tensor, rank?: number):
   }
 }
 
+/** `w` is an f32 tensor (as checkTensor) or a HalfTensor whose Uint16Array holds exactly sizeOf(shape) values. */
+export function checkWeight(op: string, name: string, w: WeightTensor, rank?: number): void {
+  if (typeof w !== 'object' || w === null || !isHalfTensor(w)) {
+    checkTensor(op, name, w as Tensor, rank);
+    return;
+  }
+  const data = w.data;
+  if (!(data instanceof Uint16Array) || !Array.isArray(w.shape)) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${op}: ${name} is a half tensor (dtype '${w.dtype}') but its data is not a Uint16Array`,
+    );
+  }
+  for (const d of w.shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      shapeError(op, `${name} has shape ${fmt(w.shape)}; dimensions must be non-negative integers`);
+    }
+  }
+  if (rank !== undefined && w.shape.length !== rank) {
+    shapeError(op, `${name} must have ${rank} dimensions but has shape ${fmt(w.shape)}`);
+  }
+  const n = sizeOf(w.shape);
+  if (data.length !== n) {
+    shapeError(op, `${name} has shape ${fmt(w.shape)} (${n} values) but its data holds ${data.length}`);
+  }
+}
+
 /** `t` has exactly `shape`. */
 export function checkShape(op: string, name: string, t: Tensor, shape: Shape): void {
   checkTensor(op, name, t);
@@ -54,7 +81,13 @@ export function checkShape(op: string, name: string, t: Tensor, shape: Shape): v
 }
 
 /** Throw if the two tensors' memory overlaps (ops whose output may not alias an input). */
-export function checkNoOverlap(op: string, outName: string, out: Tensor, inName: string, x: Tensor): void {
+export function checkNoOverlap(
+  op: string,
+  outName: string,
+  out: Tensor,
+  inName: string,
+  x: WeightTensor,
+): void {
   const a = out.data;
   const b = x.data;
   if (a.buffer !== b.buffer) return;

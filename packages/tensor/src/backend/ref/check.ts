@@ -3,6 +3,7 @@
 // reading past the end of a buffer deep inside a loop.
 
 import { LlmfError } from '../../errors';
+import { type HalfTensor, isHalfTensor, type WeightTensor } from '../../half';
 import { type Shape, sizeOf, type Tensor } from '../../tensor';
 
 /** `[2, 3]` → "[2, 3]" for messages. */
@@ -35,6 +36,34 @@ export function checkTensor(op: string, name: string, t: Tensor, rank?: number):
   }
 }
 
+/** `w` is an f32 tensor (as checkTensor) or a HalfTensor whose Uint16Array holds exactly sizeOf(shape) values. */
+export function checkWeight(op: string, name: string, w: WeightTensor, rank?: number): void {
+  if (typeof w !== 'object' || w === null || !isHalfTensor(w)) {
+    checkTensor(op, name, w as Tensor, rank);
+    return;
+  }
+  const h: HalfTensor = w;
+  if (!(h.data instanceof Uint16Array) || !Array.isArray(h.shape)) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${op}: ${name} is a half tensor (dtype '${h.dtype}') but its data is not a Uint16Array`,
+    );
+  }
+  for (const d of h.shape) {
+    if (!Number.isInteger(d) || d < 0)
+      shapeError(op, `${name} has shape ${fmt(h.shape)}; dimensions must be non-negative integers`);
+  }
+  if (rank !== undefined && h.shape.length !== rank) {
+    shapeError(op, `${name} must have ${rank} dimensions but has shape ${fmt(h.shape)}`);
+  }
+  if (h.data.length !== sizeOf(h.shape)) {
+    shapeError(
+      op,
+      `${name} has shape ${fmt(h.shape)} (${sizeOf(h.shape)} values) but its data holds ${h.data.length}`,
+    );
+  }
+}
+
 /** `t` has exactly `shape`. */
 export function checkShape(op: string, name: string, t: Tensor, shape: Shape): void {
   checkTensor(op, name, t);
@@ -44,7 +73,13 @@ export function checkShape(op: string, name: string, t: Tensor, shape: Shape): v
 }
 
 /** Throw if the two tensors' memory overlaps (ops whose output may not alias an input). */
-export function checkNoOverlap(op: string, outName: string, out: Tensor, inName: string, x: Tensor): void {
+export function checkNoOverlap(
+  op: string,
+  outName: string,
+  out: Tensor,
+  inName: string,
+  x: WeightTensor,
+): void {
   if (out.data.buffer !== x.data.buffer) return;
   const a0 = out.data.byteOffset;
   const a1 = a0 + out.data.byteLength;

@@ -4,6 +4,7 @@
 
 import { type Backend, type Op, ops } from '../../backend';
 import { LlmfError } from '../../errors';
+import { type HalfDtype, type HalfTensor, halfTensor } from '../../half';
 import { type Shape, type Tensor, zeros } from '../../tensor';
 import { attention } from './attention';
 import { checkTensor } from './check';
@@ -36,6 +37,10 @@ export function createReferenceBackend(): Backend {
       checkTensor('upload', 't', t);
       // a copy: later changes to the host tensor do not reach the uploaded one (as with device memory)
       return { shape: Object.freeze([...t.shape]), data: t.data.slice() };
+    },
+    allocHalf(shape: Shape, dtype: HalfDtype): HalfTensor {
+      const size = zeros(shape).data.length; // checks the shape
+      return halfTensor(new Uint16Array(size), shape, dtype);
     },
     dispose() {},
     matmul,

@@ -1,8 +1,9 @@
 // Reference matrix products: the clean, minimal spec, naive loops with an f64 accumulator.
 // Legend: T = tokens, M/K/N = rows / inner / columns.
 
+import { type WeightTensor, widenWeights } from '../../half';
 import type { Tensor } from '../../tensor';
-import { checkNoOverlap, checkShape, checkTensor, fmt, shapeError } from './check';
+import { checkNoOverlap, checkShape, checkTensor, checkWeight, fmt, shapeError } from './check';
 
 /** out [M, N] = a [M, K] · b [K, N] */
 export function matmul(out: Tensor, a: Tensor, b: Tensor): void {
@@ -31,9 +32,9 @@ export function matmul(out: Tensor, a: Tensor, b: Tensor): void {
 }
 
 /** out [T, N] = x [T, K] · wᵀ + bias, with w [N, K] (nn.Linear layout) and bias [N]. */
-export function linear(out: Tensor, x: Tensor, w: Tensor, bias?: Tensor): void {
+export function linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void {
   checkTensor('linear', 'x', x, 2);
-  checkTensor('linear', 'w', w, 2);
+  checkWeight('linear', 'w', w, 2);
   const [T, K] = x.shape as [number, number];
   const [N, K2] = w.shape as [number, number];
   if (K !== K2)
@@ -47,7 +48,7 @@ export function linear(out: Tensor, x: Tensor, w: Tensor, bias?: Tensor): void {
   checkNoOverlap('linear', 'out', out, 'w', w);
   if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
   const X = x.data;
-  const W = w.data;
+  const W = widenWeights(w).data; // a half w is widened exactly to f32; the sums stay f64
   const O = out.data;
   for (let t = 0; t < T; t++) {
     for (let n = 0; n < N; n++) {

@@ -1,0 +1,116 @@
+// loadTransformer with weights 'half': F16 / BF16 matrices of the fixture checkpoints stay half in backend
+// memory (HalfTensor, the tied LM head sharing the embedding's table) and the logits stay within 1e-3 of
+// PyTorch's (fixtures/models/*/expected.safetensors) on the reference backend.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Backend,
+  bf16BytesToF32,
+  createReferenceBackend,
+  f16BytesToF32,
+  isHalfTensor,
+  LlmfError,
+  parseSafetensorsHeader,
+  readSafetensors,
+  type Tensor,
+  type WeightTensor,
+} from '@llmf/tensor';
+import { describe, expect, test } from 'vitest';
+import { configFromHuggingFace, loadTransformer, type TensorSource } from '../src/index';
+
+const fixtures = join(__dirname, '../../../fixtures/models');
+
+/** A TensorSource over a safetensors file's bytes that can hand out F16 / BF16 bits as stored. */
+function halfSource(bytes: Uint8Array): TensorSource {
+  const entries = parseSafetensorsHeader(bytes).entries;
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const raw = (name: string) => {
+    const e = byName.get(name)!;
+    return bytes.slice(e.begin, e.end);
+  };
+  return {
+    entries: entries.map((e) => ({ name: e.name, shape: e.shape, dtype: e.dtype })),
+    readInto(name, out) {
+      const e = byName.get(name)!;
+      const into = out as Float32Array<ArrayBuffer>;
+      if (e.dtype === 'F16') f16BytesToF32(raw(name), into);
+      else if (e.dtype === 'BF16') bf16BytesToF32(raw(name), into);
+      else out.set(new Float32Array(raw(name).buffer));
+    },
+    readHalfInto(name, out) {
+      out.set(new Uint16Array(raw(name).buffer));
+    },
+  };
+}
+
+/** The reference backend, recording every linear weight and embedding table it is given. */
+function recordingBackend() {
+  const inner = createReferenceBackend();
+  const seen: WeightTensor[] = [];
+  const backend: Backend = {
+    ...inner,
+    linear(out, x, w, bias) {
+      seen.push(w);
+      inner.linear(out, x, w, bias);
+    },
+    embedding(out, table, ids) {
+      seen.push(table);
+      inner.embedding(out, table, ids);
+    },
+  };
+  return { backend, seen };
+}
+
+describe("loadTransformer({ weights: 'half' })", () => {
+  for (const [name, dtype] of [
+    ['gpt2-tiny-f16', 'f16'],
+    ['llama-tiny-bf16', 'bf16'],
+  ] as const) {
+    test(`${name}: every matrix stays ${dtype}, logits within 1e-3 of expected`, () => {
+      const dir = join(fixtures, name);
+      const config = configFromHuggingFace(readFileSync(join(dir, 'config.json'), 'utf8'));
+      const bytes = new Uint8Array(readFileSync(join(dir, 'model.safetensors')));
+      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as {
+        prompt_ids: number[];
+      };
+      const want = readSafetensors(new Uint8Array(readFileSync(join(dir, 'expected.safetensors')))).get(
+        'logits',
+      ) as Tensor;
+      const { backend, seen } = recordingBackend();
+      const model = loadTransformer({ config, tensors: halfSource(bytes), backend, weights: 'half' });
+      const logits = model.forward(expected.prompt_ids);
+      let maxDiff = 0;
+      for (let i = 0; i < logits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(logits[i] - want.data[i]));
+      expect(maxDiff).toBeLessThan(1e-3);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((w) => isHalfTensor(w) && w.dtype === dtype)).toBe(true);
+      if (config.tiedEmbeddings) {
+        // one table: the gather (first call) and the LM head (last call) read the same half tensor
+        expect(seen[seen.length - 1]).toBe(seen[0]);
+      }
+    });
+  }
+
+  test('a backend without allocHalf is refused with an LlmfError before anything is allocated', () => {
+    const dir = join(fixtures, 'gpt2-tiny-f16');
+    const config = configFromHuggingFace(readFileSync(join(dir, 'config.json'), 'utf8'));
+    const { allocHalf: _dropped, ...inner } = createReferenceBackend();
+    let allocated = 0;
+    const backend: Backend = {
+      ...inner,
+      alloc(shape, usage) {
+        allocated++;
+        return inner.alloc(shape, usage);
+      },
+    };
+    const bytes = new Uint8Array(readFileSync(join(dir, 'model.safetensors')));
+    let thrown: unknown;
+    try {
+      loadTransformer({ config, tensors: halfSource(bytes), backend, weights: 'half' });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(LlmfError.isInstance(thrown) && thrown.code === 'UNSUPPORTED').toBe(true);
+    expect(allocated).toBe(0);
+  });
+});
