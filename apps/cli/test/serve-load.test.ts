@@ -43,6 +43,7 @@ function gated(model: LLM) {
     Object.defineProperties(generation, {
       seed: { get: () => inner.seed },
       finishReason: { get: () => inner.finishReason },
+      stats: { get: () => inner.stats },
     });
     return generation as ReturnType<LLM['generate']>;
   };
