@@ -6,6 +6,15 @@ export {
   type RopeOptions,
   type RopeStyle,
 } from './backend';
+export {
+  checkNoOverlap,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  checkWeight,
+  fmt as formatShape,
+  shapeError,
+} from './backend/ref/check';
 export { erf, erfc } from './backend/ref/erf';
 export { createReferenceBackend } from './backend/ref/index';
 export { LlmfError, type LlmfErrorCode } from './errors';

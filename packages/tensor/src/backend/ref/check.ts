@@ -1,5 +1,6 @@
-// Shape checks shared by the reference kernels. Every op validates its arguments here, at the op
-// boundary, so a wrong shape fails with a message that names the op and the tensors instead of
+// Argument checks at the op boundary, shared by the reference kernels and exported for other backends
+// (runtime-wasm uses them before any pointer reaches a kernel). Every op validates its arguments here,
+// at the op boundary, so a wrong shape fails with a message that names the op and the tensors instead of
 // reading past the end of a buffer deep inside a loop.
 
 import { LlmfError } from '../../errors';
@@ -18,21 +19,32 @@ export function shapeError(op: string, message: string): never {
 
 /** `t` is a tensor whose data holds exactly sizeOf(shape) values, with `rank` dimensions if given. */
 export function checkTensor(op: string, name: string, t: Tensor, rank?: number): void {
-  if (typeof t !== 'object' || t === null || !(t.data instanceof Float32Array) || !Array.isArray(t.shape)) {
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.shape)) {
+    throw new LlmfError('INVALID_ARGUMENT', `${op}: ${name} must be a Tensor { shape, data: Float32Array }`);
+  }
+  const data = t.data;
+  if (!(data instanceof Float32Array)) {
     throw new LlmfError('INVALID_ARGUMENT', `${op}: ${name} must be a Tensor { shape, data: Float32Array }`);
   }
   for (const d of t.shape) {
-    if (!Number.isInteger(d) || d < 0)
+    if (!Number.isInteger(d) || d < 0) {
       shapeError(op, `${name} has shape ${fmt(t.shape)}; dimensions must be non-negative integers`);
+    }
   }
   if (rank !== undefined && t.shape.length !== rank) {
     shapeError(op, `${name} must have ${rank} dimensions but has shape ${fmt(t.shape)}`);
   }
-  if (t.data.length !== sizeOf(t.shape)) {
-    shapeError(
-      op,
-      `${name} has shape ${fmt(t.shape)} (${sizeOf(t.shape)} values) but its data holds ${t.data.length}`,
-    );
+  const n = sizeOf(t.shape);
+  if (data.length !== n) {
+    if (n > 0 && data.byteLength === 0 && data.buffer.byteLength === 0) {
+      // subtle: memory.grow detaches every typed array over the old buffer, including views taken with rows()
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        `${op}: ${name} is a view of backend memory taken before the memory grew (detached by WebAssembly memory.grow); ` +
+          'take views (rows, reshape) after allocating, or reserve() the memory up front',
+      );
+    }
+    shapeError(op, `${name} has shape ${fmt(t.shape)} (${n} values) but its data holds ${data.length}`);
   }
 }
 
