@@ -70,40 +70,55 @@ function linear4x2(out: usize, x: usize, w: usize, bias: usize, t: i32, n: i32, 
   store<f32>(o0 + 3 * outRow, s30); store<f32>(o0 + 3 * outRow, s31, 4);
 }
 
-/** out[t, n..n+4] for x row t and w rows n..n+3 (the decode GEMV tile: one x row, four w streams). */
+/**
+ * out[t, n..n+8] for x row t and w rows n..n+7: the decode GEMV tile. Eight w rows stream at once, one
+ * f32x4 accumulator each: decode is bound by memory, and on one core eight concurrent streams keep more
+ * loads in flight than four (measured on GPT-2 shapes: ≈ 1.3× the bytes per second of a 4-row tile).
+ */
 @inline
-function linear1x4(out: usize, x: usize, w: usize, bias: usize, t: i32, n: i32, K: i32, N: i32): void {
+function linear1x8(out: usize, x: usize, w: usize, bias: usize, t: i32, n: i32, K: i32, N: i32): void {
   const rowBytes = <usize>K << 2;
   const x0 = x + <usize>t * rowBytes;
   const w0 = w + <usize>n * rowBytes;
-  const w1 = w0 + rowBytes;
-  const w2 = w1 + rowBytes;
-  const w3 = w2 + rowBytes;
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
   let k = 0;
   for (; k + 4 <= K; k += 4) {
     const o = <usize>k << 2;
     const v = v128.load(x0 + o);
-    a0 = madd(v, v128.load(w0 + o), a0);
-    a1 = madd(v, v128.load(w1 + o), a1);
-    a2 = madd(v, v128.load(w2 + o), a2);
-    a3 = madd(v, v128.load(w3 + o), a3);
+    const p = w0 + o;
+    a0 = madd(v, v128.load(p), a0);
+    a1 = madd(v, v128.load(p + rowBytes), a1);
+    a2 = madd(v, v128.load(p + 2 * rowBytes), a2);
+    a3 = madd(v, v128.load(p + 3 * rowBytes), a3);
+    a4 = madd(v, v128.load(p + 4 * rowBytes), a4);
+    a5 = madd(v, v128.load(p + 5 * rowBytes), a5);
+    a6 = madd(v, v128.load(p + 6 * rowBytes), a6);
+    a7 = madd(v, v128.load(p + 7 * rowBytes), a7);
   }
   let s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+  let s4 = hsum(a4), s5 = hsum(a5), s6 = hsum(a6), s7 = hsum(a7);
   for (; k < K; k++) {
     const o = <usize>k << 2;
     const v = load<f32>(x0 + o);
-    s0 += v * load<f32>(w0 + o);
-    s1 += v * load<f32>(w1 + o);
-    s2 += v * load<f32>(w2 + o);
-    s3 += v * load<f32>(w3 + o);
+    const p = w0 + o;
+    s0 += v * load<f32>(p);
+    s1 += v * load<f32>(p + rowBytes);
+    s2 += v * load<f32>(p + 2 * rowBytes);
+    s3 += v * load<f32>(p + 3 * rowBytes);
+    s4 += v * load<f32>(p + 4 * rowBytes);
+    s5 += v * load<f32>(p + 5 * rowBytes);
+    s6 += v * load<f32>(p + 6 * rowBytes);
+    s7 += v * load<f32>(p + 7 * rowBytes);
   }
   if (bias != 0) {
     const b = bias + (<usize>n << 2);
     s0 += load<f32>(b); s1 += load<f32>(b, 4); s2 += load<f32>(b, 8); s3 += load<f32>(b, 12);
+    s4 += load<f32>(b, 16); s5 += load<f32>(b, 20); s6 += load<f32>(b, 24); s7 += load<f32>(b, 28);
   }
   const o0 = out + ((<usize>t * <usize>N + <usize>n) << 2);
   store<f32>(o0, s0); store<f32>(o0, s1, 4); store<f32>(o0, s2, 8); store<f32>(o0, s3, 12);
+  store<f32>(o0, s4, 16); store<f32>(o0, s5, 20); store<f32>(o0, s6, 24); store<f32>(o0, s7, 28);
 }
 
 /** out[t, n] = x[t] · w[n] + bias[n] */
@@ -139,10 +154,10 @@ export function linear_f32(out: usize, x: usize, w: usize, bias: usize, T: i32, 
     for (; n < n1; n++) {
       for (let t = tb; t < t4; t++) linear1x1(out, x, w, bias, t, n, K, N);
     }
-    // leftover rows (and decode, T = 1): one x row against four w rows at a time
+    // leftover rows (and decode, T = 1): one x row against eight w rows at a time
     for (let t = t4; t < te; t++) {
       let m = n0;
-      for (; m + 4 <= n1; m += 4) linear1x4(out, x, w, bias, t, m, K, N);
+      for (; m + 8 <= n1; m += 8) linear1x8(out, x, w, bias, t, m, K, N);
       for (; m < n1; m++) linear1x1(out, x, w, bias, t, m, K, N);
     }
   }
