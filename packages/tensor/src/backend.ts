@@ -11,6 +11,7 @@
 //   backend may copy foreign tensors in on each call (slow path) but must give the same result.
 
 import type { HalfDtype, HalfTensor, WeightTensor } from './half';
+import type { PackedTensor } from './packed';
 import type { Shape, Tensor } from './tensor';
 
 /** The closed set of ops a backend may implement. */
@@ -97,6 +98,12 @@ export interface Backend {
    * (`backend.allocHalf !== undefined`) before keeping weights half.
    */
   allocHalf?(shape: Shape, dtype: HalfDtype): HalfTensor;
+  /**
+   * Re-lay a filled f32 linear weight w [N, K] (from this backend's `alloc(…, 'weights')`) in the layout this
+   * backend's `linear` reads fastest, once at load. The result replaces w (do not use w afterwards); only
+   * this backend's `linear` accepts it (not `embedding`, not other backends). Optional.
+   */
+  packLinear?(w: Tensor): PackedTensor;
   /** Release everything this backend allocated. Tensors from it must not be used afterwards. */
   dispose(): void;
 
@@ -104,7 +111,8 @@ export interface Backend {
   matmul(out: Tensor, a: Tensor, b: Tensor): void;
   /**
    * out [T, N] = x [T, K] · wᵀ + bias, with w [N, K] (PyTorch nn.Linear layout) and bias [N].
-   * w may be a HalfTensor on backends with `allocHalf`: its values are widened to f32, sums stay f32.
+   * w may be a HalfTensor on backends with `allocHalf`: its values are widened to f32, sums stay f32;
+   * or this backend's own PackedTensor on backends with `packLinear`.
    */
   linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void;
   /** out = a + b; b has a's shape or is broadcast as a row over a's last dimension. */

@@ -5,6 +5,7 @@
 //   bf16: the top 16 bits of an f32                         (1 sign, 8 exponent, 7 mantissa bits)
 
 import { LlmfError } from './errors';
+import { isPackedTensor, type PackedTensor } from './packed';
 import { bf16ToF32, f16ToF32 } from './safetensors/dtype';
 import { type Shape, sizeOf, type Tensor } from './tensor';
 
@@ -18,8 +19,11 @@ export interface HalfTensor {
   readonly data: Uint16Array;
 }
 
-/** What `Backend.linear` (w) and `Backend.embedding` (table) accept: an f32 Tensor or a HalfTensor. */
-export type WeightTensor = Tensor | HalfTensor;
+/**
+ * What `Backend.linear` (w) and `Backend.embedding` (table) accept: an f32 Tensor or a HalfTensor; `linear`
+ * of a backend with `packLinear` also takes the PackedTensor that backend made.
+ */
+export type WeightTensor = Tensor | HalfTensor | PackedTensor;
 
 /** True when `t` is a half-precision weight tensor (it has a `dtype` of 'f16' or 'bf16'). */
 export function isHalfTensor(t: WeightTensor): t is HalfTensor {
@@ -57,6 +61,12 @@ export function halfToF32(bits: number, dtype: HalfDtype): number {
 
 /** The values of a weight tensor as an f32 Tensor: a half tensor widened (exact), an f32 tensor as it is. */
 export function widenWeights(t: WeightTensor): Tensor {
+  if (isPackedTensor(t)) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `widenWeights: the tensor is packed ('${t.packing}'); only the backend that packed it reads it`,
+    );
+  }
   if (!isHalfTensor(t)) return t;
   const out = new Float32Array(t.data.length);
   for (let i = 0; i < out.length; i++) out[i] = halfToF32(t.data[i], t.dtype);

@@ -27,5 +27,6 @@ export {
   type WeightTensor,
   widenWeights,
 } from './half';
+export { isPackedTensor, type PackedTensor } from './packed';
 export * from './safetensors/index';
 export { reshape, rows, type Shape, sizeOf, type Tensor, tensor, zeros } from './tensor';

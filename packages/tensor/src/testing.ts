@@ -21,3 +21,7 @@ export {
   type HalfConformanceOptions,
   halfWeightConformance,
 } from './testing/half-conformance';
+export {
+  type PackedConformanceOptions,
+  packedWeightConformance,
+} from './testing/packed-conformance';

@@ -5,6 +5,7 @@
 
 import { LlmfError } from '../../errors';
 import { type HalfTensor, isHalfTensor, type WeightTensor } from '../../half';
+import { isPackedTensor } from '../../packed';
 import { type Shape, sizeOf, type Tensor } from '../../tensor';
 
 /** `[2, 3]` → "[2, 3]" for messages. */
@@ -50,6 +51,12 @@ export function checkTensor(op: string, name: string, t: Tensor, rank?: number):
 
 /** `w` is an f32 tensor (as checkTensor) or a HalfTensor whose Uint16Array holds exactly sizeOf(shape) values. */
 export function checkWeight(op: string, name: string, w: WeightTensor, rank?: number): void {
+  if (isPackedTensor(w)) {
+    throw new LlmfError(
+      'INVALID_ARGUMENT',
+      `${op}: ${name} is packed ('${w.packing}'); only the backend that packed it (its packLinear) reads it`,
+    );
+  }
   if (typeof w !== 'object' || w === null || !isHalfTensor(w)) {
     checkTensor(op, name, w as Tensor, rank);
     return;
