@@ -5,7 +5,12 @@
 //   heapBase … + 512 KiB   fixed scratch for the small per-call extras (score rows, RoPE tables, ids)
 //   … top                  tensors handed out by alloc/upload, 64-byte aligned
 //   top … top + scratch    per-call scratch for foreign tensors copied in; reused every call
+//   … dirty                the highest byte ever handed out (tensors or scratch); above it the memory is
+//                          as grown, all zeros, and pages the host has never touched
 //
+// alloc returns zeros: only the part of a new tensor below `dirty` (reused after reset, or old scratch) is
+// cleared. Fresh memory is not written, so its pages stay untouched (not resident) until a kernel or the
+// loader writes them: a model's activations and KV cache cost no RSS at load.
 // subtle: memory.grow detaches every typed array over a non-shared memory. Tensors returned here read
 // `data` through a getter that re-creates the view when the buffer changed; views the caller derived
 // earlier (rows, reshape) are detached by a grow, so models reserve() their total before allocating.
@@ -33,6 +38,8 @@ export class WasmArena {
   readonly shared: boolean;
   private readonly base: number;
   private top: number;
+  /** End of the highest region ever handed out: memory at and above it has never been written by us. */
+  private dirty: number;
   /** Byte offset of the fixed scratch region (FIXED_SCRATCH bytes). */
   readonly fixedScratch: number;
   private readonly maxBytes: number;
@@ -47,6 +54,7 @@ export class WasmArena {
     this.fixedScratch = alignUp(Math.max(heapBase, ALIGN));
     this.base = this.fixedScratch + FIXED_SCRATCH;
     this.top = this.base;
+    this.dirty = this.base;
     this.maxBytes = maxPages * PAGE;
     this.f32 = new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
@@ -132,15 +140,25 @@ export class WasmArena {
     const end = ptr + alignUp(Math.max(bytes, 4));
     this.ensure(end, `allocating a tensor of ${bytes} bytes after ${gib(this.used)} in use`);
     this.top = end;
-    // memory above top may hold old scratch: clear it so alloc returns zeros
-    this.heapF32().fill(0, ptr >>> 2, (ptr + bytes) >>> 2);
+    // memory below `dirty` may hold old tensors or scratch: clear that part so alloc returns zeros; above
+    // it the memory is still zero as grown (not written, so its pages stay untouched)
+    const clearEnd = Math.min(ptr + bytes, this.dirty);
+    if (clearEnd > ptr) this.heapF32().fill(0, ptr >>> 2, (clearEnd + 3) >>> 2);
+    this.dirty = Math.max(this.dirty, end);
     return ptr;
   }
 
   /** Per-call scratch of `bytes` above the tensors; valid until the next call. */
   scratch(bytes: number): number {
-    this.ensure(this.top + alignUp(bytes), `scratch of ${bytes} bytes`);
+    const end = this.top + alignUp(bytes);
+    this.ensure(end, `scratch of ${bytes} bytes`);
+    this.dirty = Math.max(this.dirty, end); // written by the caller
     return this.top;
+  }
+
+  /** Bytes of the memory ever handed out (tensors or scratch); the rest is still zero as grown. */
+  get touched(): number {
+    return this.dirty - this.base;
   }
 
   /** A tensor over [ptr, ptr + 4·size) whose data view follows the memory across grows. */
