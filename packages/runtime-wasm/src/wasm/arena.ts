@@ -156,11 +156,6 @@ export class WasmArena {
     return this.top;
   }
 
-  /** Bytes of the memory ever handed out (tensors or scratch); the rest is still zero as grown. */
-  get touched(): number {
-    return this.dirty - this.base;
-  }
-
   /** A tensor over [ptr, ptr + 4·size) whose data view follows the memory across grows. */
   tensorAt(shape: Shape, ptr: number): Tensor {
     const frozen = Object.freeze([...shape]);
