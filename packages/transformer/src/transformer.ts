@@ -12,6 +12,7 @@ import { block } from './block';
 import type { ModelConfig } from './config';
 import { embed } from './embedding';
 import { finalNorm, lmHead } from './head';
+import { packLinearWeights } from './pack';
 import {
   loadWeights,
   type ModelWeights,
@@ -43,6 +44,11 @@ export interface LoadTransformerOptions {
    * kernels with f32 sums; needs a backend with `allocHalf` and a TensorSource with `readHalfInto`.
    */
   weights?: 'f32' | 'half';
+  /**
+   * Let a backend with `packLinear` re-lay the f32 linear weights once, in the layout its `linear` reads
+   * fastest (default true). The values are unchanged; false keeps the checkpoint's layout.
+   */
+  pack?: boolean;
 }
 
 /**
@@ -71,7 +77,8 @@ export function loadTransformer(o: LoadTransformerOptions): Transformer {
     throw new LlmfError('INVALID_ARGUMENT', `weights must be 'f32' or 'half', got ${String(o.weights)}`);
   }
   // validates everything before any read
-  const weights = loadWeights(o.backend, c, source, naming, table, o.weights ?? 'f32');
+  const loaded = loadWeights(o.backend, c, source, naming, table, o.weights ?? 'f32');
+  const weights = o.pack === false ? loaded : packLinearWeights(o.backend, loaded);
   return new Transformer(o.backend, c, weights, maxTokens, step, o.recordAttention === true);
 }
 

@@ -11,9 +11,11 @@ import {
   type HalfDtype,
   type HalfTensor,
   isHalfTensor,
+  isPackedTensor,
   LlmfError,
   type Op,
   ops,
+  type PackedTensor,
   type RopeOptions,
   type Shape,
   sizeOf,
@@ -40,8 +42,16 @@ import {
   lastDim,
   shapeError,
 } from './check';
+import { PACKING, packedAt, packedFloats, packedRowBlock } from './packed-linear';
 import { ThreadPool, threadsUnavailableReason } from './threads';
-import { OP_ATTENTION, OP_LINEAR, OP_LINEAR_BF16, OP_LINEAR_F16, OP_MATMUL } from './worker-source';
+import {
+  OP_ATTENTION,
+  OP_LINEAR,
+  OP_LINEAR_BF16,
+  OP_LINEAR_F16,
+  OP_LINEAR_PACKED,
+  OP_MATMUL,
+} from './worker-source';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -57,6 +67,8 @@ export interface WasmBackendOptions {
 export interface WasmBackend extends Backend {
   /** Threads actually running kernels (1 when threads were asked for but cannot run here). */
   readonly threads: number;
+  /** Re-lays a resident f32 linear weight w [N, K] into 4-column panels contiguous along K ('wasm-f32-panel4'). */
+  packLinear(w: Tensor): PackedTensor;
   /** The kernel build in use. */
   readonly simd: SimdLevel;
   /** The linear memory holding every tensor of this backend. */
@@ -267,6 +279,56 @@ function makeBackend(
     b.finish();
   }
 
+  /** linear with w packed by packLinear: the 4 × 8 register-tile GEMM (T > 1) or the 8-panel GEMV (T = 1). */
+  function linearPacked(out: Tensor, x: Tensor, w: PackedTensor, bias?: Tensor): void {
+    checkTensor('linear', 'x', x, 2);
+    const [T, K] = x.shape;
+    const [N, K2] = w.shape;
+    if (w.packing !== PACKING || !arena.owns(w.data) || w.data.length !== packedFloats(N, K2)) {
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        `linear: w is packed ('${w.packing}') but not by this backend's packLinear; pass the tensor it returned`,
+      );
+    }
+    if (K !== K2) {
+      shapeError(
+        'linear',
+        `x ${fmt(x.shape)} · wᵀ with packed w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
+      );
+    }
+    if (bias !== undefined) checkShape('linear', 'bias', bias, [N]);
+    checkShape('linear', 'out', out, [T, N]);
+    checkNoOverlap('linear', 'out', out, 'x', x);
+    checkNoOverlap('linear', 'out', out, 'w', w);
+    if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
+    if (T * N === 0) return;
+    const b = bind('linear', [x, w, bias], [out]);
+    const [px, pw, pbias, po] = b.ptrs;
+    const columns = (p: number, xp: number, rows: number) =>
+      // columns split over threads in multiples of 8 (two panels, one register tile)
+      runSplit(OP_LINEAR_PACKED, [p, xp, pw, pbias, rows, K, N], N, 8, rows * K * N, (n0, n1) =>
+        k.linear_packed_f32(p, xp, pw, pbias, rows, K, N, n0, n1),
+      );
+    const block = packedRowBlock(K);
+    if (T === 1 || block === 0) {
+      // decode reads the x row as it is; rows too long for the scratch go one at a time the same way
+      for (let t = 0; t < T; t++) columns(po + t * N * 4, px + t * K * 4, 1);
+    } else {
+      // blocks of rows: x [rows, K] → [⌈rows/4⌉][K][4] in the fixed scratch (no allocation, no grow)
+      const xp = arena.fixedScratch;
+      for (let t = 0; t < T; t += block) {
+        const rows = Math.min(block, T - t);
+        if (rows === 1) {
+          columns(po + t * N * 4, px + t * K * 4, 1); // a last single row: the GEMV reads it as it is
+          continue;
+        }
+        k.pack4_f32(xp, px + t * K * 4, rows, K);
+        columns(po + t * N * 4, xp, rows);
+      }
+    }
+    b.finish();
+  }
+
   const backend: WasmBackend = {
     specificationVersion: 'v1',
     name: 'wasm-simd',
@@ -351,7 +413,42 @@ function makeBackend(
       b.finish();
     },
 
+    packLinear(w: Tensor): PackedTensor {
+      checkTensor('packLinear', 'w', w, 2);
+      if (disposed)
+        throw new LlmfError(
+          'INVALID_ARGUMENT',
+          'packLinear: the wasm backend was disposed; create a new one',
+        );
+      if (!arena.owns(w.data)) {
+        throw new LlmfError(
+          'INVALID_ARGUMENT',
+          "packLinear: w must live in this backend's memory (alloc(shape, 'weights') or upload(t, 'weights'))",
+        );
+      }
+      const [N, K] = w.shape;
+      const n = N * K;
+      const floats = packedFloats(N, K);
+      const src = w.data.byteOffset;
+      if (floats === n) {
+        // N % 4 = 0: re-lay in place, from a copy of w in scratch above the tensors
+        const tmp = arena.scratch(n * 4);
+        const heap = arena.heapF32();
+        heap.copyWithin(tmp >>> 2, src >>> 2, (src >>> 2) + n);
+        k.pack4_f32(src, tmp, N, K);
+        return packedAt(arena.memory, w.shape, src, floats);
+      }
+      // the last panel is padded: a new tensor (w's own bytes stay allocated until dispose)
+      const dst = arena.allocate(floats * 4);
+      k.pack4_f32(dst, src, N, K);
+      return packedAt(arena.memory, w.shape, dst, floats);
+    },
+
     linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void {
+      if (isPackedTensor(w)) {
+        linearPacked(out, x, w, bias);
+        return;
+      }
       checkTensor('linear', 'x', x, 2);
       checkWeight('linear', 'w', w, 2);
       const [T, K] = x.shape;

@@ -64,6 +64,18 @@ export interface KernelExports {
     n0: number,
     n1: number,
   ): void;
+  pack4_f32(dst: number, src: number, R: number, K: number): void;
+  linear_packed_f32(
+    out: number,
+    x: number,
+    wp: number,
+    b: number,
+    T: number,
+    K: number,
+    N: number,
+    n0: number,
+    n1: number,
+  ): void;
   matmul_f32(
     out: number,
     a: number,

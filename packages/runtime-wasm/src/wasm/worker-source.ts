@@ -7,7 +7,7 @@
 /** Control words (Int32Array over the control SharedArrayBuffer). */
 export const GEN = 0; // job generation: bumped by the caller for every job
 export const LEFT = 1; // participants still running the current job
-export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention, 4 = linear (f16 w), 5 = linear (bf16 w)
+export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention, 4 = linear (f16 w), 5 = linear (bf16 w), 6 = linear (packed w)
 export const FAILED = 3; // set to 1 by a worker whose kernel threw
 /** Byte offset of the Float64Array of arguments: [0, 16) kernel args, 16 + 2i / 17 + 2i the range of participant i. */
 export const ARGS_OFFSET = 64;
@@ -20,6 +20,7 @@ export const OP_MATMUL = 2;
 export const OP_ATTENTION = 3;
 export const OP_LINEAR_F16 = 4;
 export const OP_LINEAR_BF16 = 5;
+export const OP_LINEAR_PACKED = 6;
 
 export const workerSource = `'use strict';
 function start(init, post) {
@@ -47,6 +48,7 @@ function start(init, post) {
         if (op === ${OP_LINEAR}) k.linear_f32(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
         else if (op === ${OP_LINEAR_F16}) k.linear_f16(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
         else if (op === ${OP_LINEAR_BF16}) k.linear_bf16(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
+        else if (op === ${OP_LINEAR_PACKED}) k.linear_packed_f32(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
         else if (op === ${OP_MATMUL}) k.matmul_f32(args[0], args[1], args[2], args[3], args[4], args[5], r0, r1);
         else if (op === ${OP_ATTENTION})
           k.attention_f32(args[0], args[1], args[2], args[3], args[4], args[5] + me * args[15],

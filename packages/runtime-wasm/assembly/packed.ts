@@ -1,0 +1,232 @@
+// Packed linear: w [N, K] re-laid once at load into panels of 4 output columns, each contiguous along K,
+//   panel p = w rows 4p..4p+3:   wp[p][k][j] = w[4p + j][k]     ([⌈N/4⌉][K][4], rows past N are zeros)
+// and, per call, a block of x rows laid the same way (xp [⌈T/4⌉][K][4], in the glue's fixed scratch).
+// The GEMM micro-kernel keeps a 4 × 8 tile of outputs (4 rows of x, two panels) in 8 f32x4 accumulators:
+// per k, 2 weight loads + 4 splats of x feed 8 multiply-adds, from two sequential streams and with no
+// horizontal sums at the end. Decode (T = 1) streams eight panels at once, like the unpacked GEMV tile.
+// Legend: T = rows of x, K = inner, N = output columns; [n0, n1) are this caller's columns (multiples of 8
+// except at N), so threads split N.
+import { madd } from './simd-math';
+
+/**
+ * dst [⌈R/4⌉][K][4] = src [R, K] regrouped by 4 rows (zero rows pad R up to a multiple of 4).
+ * dst and src must not overlap.
+ */
+export function pack4_f32(dst: usize, src: usize, R: i32, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  const panelBytes = rowBytes << 2;
+  for (let p = 0; p < R; p += 4) {
+    const d = dst + <usize>(p >> 2) * panelBytes;
+    const s0 = src + <usize>p * rowBytes;
+    if (p + 4 <= R) {
+      let k = 0;
+      // 4 rows × 4 k at a time: a 4 × 4 transpose in registers
+      for (; k + 4 <= K; k += 4) {
+        const o = <usize>k << 2;
+        const r0 = v128.load(s0 + o);
+        const r1 = v128.load(s0 + rowBytes + o);
+        const r2 = v128.load(s0 + 2 * rowBytes + o);
+        const r3 = v128.load(s0 + 3 * rowBytes + o);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); // r0k0 r1k0 r0k1 r1k1
+        const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5); // r2k0 r3k0 r2k1 r3k1
+        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7); // r0k2 r1k2 r0k3 r1k3
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7); // r2k2 r3k2 r2k3 r3k3
+        const q = d + (o << 2);
+        v128.store(q, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(q, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(q, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(q, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+      }
+      for (; k < K; k++) {
+        const o = <usize>k << 2;
+        const q = d + (o << 2);
+        for (let j = 0; j < 4; j++) store<f32>(q + (<usize>j << 2), load<f32>(s0 + <usize>j * rowBytes + o));
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const o = <usize>k << 2;
+        const q = d + (o << 2);
+        for (let j = 0; j < 4; j++) {
+          store<f32>(q + (<usize>j << 2), p + j < R ? load<f32>(s0 + <usize>j * rowBytes + o) : 0);
+        }
+      }
+    }
+  }
+}
+
+/** Store lanes [0, n) of v at p (n < 4: the last, partial panel). */
+@inline
+function storePartial(p: usize, v: v128, n: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** out[t..t+4 (rows < T), 4p..4p+8] from row tile xa (4 rows of xp) and panels p, p+1. */
+@inline
+function tile4x8(out: usize, xa: usize, wa: usize, wb: usize, bias: usize, t: i32, p: i32, T: i32, K: i32, N: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a = xa;
+  let b0p = wa;
+  let b1p = wb;
+  const end = xa + (<usize>K << 4);
+  while (a < end) {
+    const b0 = v128.load(b0p);
+    const b1 = v128.load(b1p);
+    const s0 = v128.load32_splat(a);
+    c00 = madd(s0, b0, c00);
+    c01 = madd(s0, b1, c01);
+    const s1 = v128.load32_splat(a, 4);
+    c10 = madd(s1, b0, c10);
+    c11 = madd(s1, b1, c11);
+    const s2 = v128.load32_splat(a, 8);
+    c20 = madd(s2, b0, c20);
+    c21 = madd(s2, b1, c21);
+    const s3 = v128.load32_splat(a, 12);
+    c30 = madd(s3, b0, c30);
+    c31 = madd(s3, b1, c31);
+    a += 16;
+    b0p += 16;
+    b1p += 16;
+  }
+  const col = <usize>p << 4; // byte offset of column 4p
+  if (bias != 0) {
+    const v0 = v128.load(bias + col);
+    const v1 = v128.load(bias + col, 16);
+    c00 = f32x4.add(c00, v0); c10 = f32x4.add(c10, v0); c20 = f32x4.add(c20, v0); c30 = f32x4.add(c30, v0);
+    c01 = f32x4.add(c01, v1); c11 = f32x4.add(c11, v1); c21 = f32x4.add(c21, v1); c31 = f32x4.add(c31, v1);
+  }
+  const rowBytes = <usize>N << 2;
+  const o = out + <usize>t * rowBytes + col;
+  v128.store(o, c00); v128.store(o, c01, 16);
+  if (t + 1 < T) { v128.store(o + rowBytes, c10); v128.store(o + rowBytes, c11, 16); }
+  if (t + 2 < T) { v128.store(o + 2 * rowBytes, c20); v128.store(o + 2 * rowBytes, c21, 16); }
+  if (t + 3 < T) { v128.store(o + 3 * rowBytes, c30); v128.store(o + 3 * rowBytes, c31, 16); }
+}
+
+/** out[t..t+4 (rows < T), 4p..min(4p+4, N)] from row tile xa and panel p alone. */
+@inline
+function tile4x4(out: usize, xa: usize, wa: usize, bias: usize, t: i32, p: i32, T: i32, K: i32, N: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let a = xa;
+  let bp = wa;
+  const end = xa + (<usize>K << 4);
+  while (a < end) {
+    const b = v128.load(bp);
+    c0 = madd(v128.load32_splat(a), b, c0);
+    c1 = madd(v128.load32_splat(a, 4), b, c1);
+    c2 = madd(v128.load32_splat(a, 8), b, c2);
+    c3 = madd(v128.load32_splat(a, 12), b, c3);
+    a += 16;
+    bp += 16;
+  }
+  const cols = min(4, N - 4 * p);
+  const col = <usize>p << 4;
+  if (bias != 0) {
+    // the last panel may be partial: read only the bias values that exist
+    let v = f32x4.splat(0);
+    v = f32x4.replace_lane(v, 0, load<f32>(bias + col));
+    if (cols > 1) v = f32x4.replace_lane(v, 1, load<f32>(bias + col, 4));
+    if (cols > 2) v = f32x4.replace_lane(v, 2, load<f32>(bias + col, 8));
+    if (cols > 3) v = f32x4.replace_lane(v, 3, load<f32>(bias + col, 12));
+    c0 = f32x4.add(c0, v); c1 = f32x4.add(c1, v); c2 = f32x4.add(c2, v); c3 = f32x4.add(c3, v);
+  }
+  const rowBytes = <usize>N << 2;
+  const o = out + <usize>t * rowBytes + col;
+  if (cols === 4) {
+    v128.store(o, c0);
+    if (t + 1 < T) v128.store(o + rowBytes, c1);
+    if (t + 2 < T) v128.store(o + 2 * rowBytes, c2);
+    if (t + 3 < T) v128.store(o + 3 * rowBytes, c3);
+  } else {
+    storePartial(o, c0, cols);
+    if (t + 1 < T) storePartial(o + rowBytes, c1, cols);
+    if (t + 2 < T) storePartial(o + 2 * rowBytes, c2, cols);
+    if (t + 3 < T) storePartial(o + 3 * rowBytes, c3, cols);
+  }
+}
+
+/** out[0, 4p..4p+32] = x · (panels p..p+7): eight weight streams at once (decode). */
+@inline
+function gemv8(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32): void {
+  const panelBytes = <usize>K << 4;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+  let b = wp + <usize>p * panelBytes;
+  const xe = x + (<usize>K << 2);
+  for (let xk = x; xk < xe; xk += 4) {
+    const s = v128.load32_splat(xk);
+    a0 = madd(s, v128.load(b), a0);
+    a1 = madd(s, v128.load(b + panelBytes), a1);
+    a2 = madd(s, v128.load(b + 2 * panelBytes), a2);
+    a3 = madd(s, v128.load(b + 3 * panelBytes), a3);
+    a4 = madd(s, v128.load(b + 4 * panelBytes), a4);
+    a5 = madd(s, v128.load(b + 5 * panelBytes), a5);
+    a6 = madd(s, v128.load(b + 6 * panelBytes), a6);
+    a7 = madd(s, v128.load(b + 7 * panelBytes), a7);
+    b += 16;
+  }
+  const col = <usize>p << 4;
+  if (bias != 0) {
+    const c = bias + col;
+    a0 = f32x4.add(a0, v128.load(c)); a1 = f32x4.add(a1, v128.load(c, 16));
+    a2 = f32x4.add(a2, v128.load(c, 32)); a3 = f32x4.add(a3, v128.load(c, 48));
+    a4 = f32x4.add(a4, v128.load(c, 64)); a5 = f32x4.add(a5, v128.load(c, 80));
+    a6 = f32x4.add(a6, v128.load(c, 96)); a7 = f32x4.add(a7, v128.load(c, 112));
+  }
+  const o = out + col;
+  v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+  v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+}
+
+/** out[0, 4p..min(4p+4, N)] = x · panel p. */
+@inline
+function gemv1(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32, N: i32): void {
+  let a = f32x4.splat(0);
+  let b = wp + <usize>p * (<usize>K << 4);
+  const xe = x + (<usize>K << 2);
+  for (let xk = x; xk < xe; xk += 4) {
+    a = madd(v128.load32_splat(xk), v128.load(b), a);
+    b += 16;
+  }
+  const cols = min(4, N - 4 * p);
+  const col = <usize>p << 4;
+  for (let j = 0; j < cols; j++) {
+    let v = f32x4.extract_lane(a, 0);
+    if (j === 1) v = f32x4.extract_lane(a, 1);
+    else if (j === 2) v = f32x4.extract_lane(a, 2);
+    else if (j === 3) v = f32x4.extract_lane(a, 3);
+    if (bias != 0) v += load<f32>(bias + col + (<usize>j << 2));
+    store<f32>(out + col + (<usize>j << 2), v);
+  }
+}
+
+/**
+ * out [T, N] columns [n0, n1) = x [T, K] · wᵀ + bias (bias = 0 for none), with w packed by pack4_f32 (wp).
+ * T > 1: xp is x packed by pack4_f32 (the glue packs a block of at most a few dozen rows at a time, so xp
+ * stays in L2 while the panels stream past it); T = 1: xp is the plain x row. n0 is a multiple of 8.
+ */
+export function linear_packed_f32(out: usize, xp: usize, wp: usize, bias: usize, T: i32, K: i32, N: i32, n0: i32, n1: i32): void {
+  const p0 = n0 >> 2;
+  const p1 = (n1 + 3) >> 2; // panels touching [n0, n1)
+  if (T === 1) {
+    let p = p0;
+    for (; p + 8 <= p1 && (p + 8) << 2 <= N; p += 8) gemv8(out, xp, wp, bias, p, K);
+    for (; p < p1; p++) gemv1(out, xp, wp, bias, p, K, N);
+    return;
+  }
+  const panelBytes = <usize>K << 4; // also the bytes of one 4-row tile of xp
+  const tiles = (T + 3) >> 2;
+  let p = p0;
+  for (; p + 2 <= p1 && (p + 2) << 2 <= N; p += 2) {
+    const wa = wp + <usize>p * panelBytes;
+    for (let i = 0; i < tiles; i++) tile4x8(out, xp + <usize>i * panelBytes, wa, wa + panelBytes, bias, i << 2, p, T, K, N);
+  }
+  for (; p < p1; p++) {
+    const wa = wp + <usize>p * panelBytes;
+    for (let i = 0; i < tiles; i++) tile4x4(out, xp + <usize>i * panelBytes, wa, bias, i << 2, p, T, K, N);
+  }
+}

@@ -1,0 +1,25 @@
+// Packing at load: a backend with `packLinear` re-lays each f32 linear weight once in the layout its
+// matrix kernel reads fastest. Only matrices read by `linear` alone are packed: not the token embedding,
+// and not a head tied to it (the same table is gathered by `embedding`), and not half weights.
+
+import { type Backend, isHalfTensor, isPackedTensor, type WeightTensor } from '@llmf/tensor';
+import type { LayerWeights, ModelWeights } from './weights';
+
+const LINEAR_KEYS = ['qw', 'kw', 'vw', 'attprojw', 'gatew', 'fcw', 'projw'] as const;
+
+/** Replace each packable linear weight of `weights` by the backend's packed tensor; a no-op without packLinear. */
+export function packLinearWeights(backend: Backend, weights: ModelWeights): ModelWeights {
+  if (backend.packLinear === undefined) return weights;
+  const pack = (w: WeightTensor): WeightTensor =>
+    isHalfTensor(w) || isPackedTensor(w) ? w : (backend.packLinear as NonNullable<Backend['packLinear']>)(w);
+  const layers = weights.layers.map((l) => {
+    const packed: LayerWeights = { ...l };
+    for (const key of LINEAR_KEYS) {
+      const w = l[key];
+      if (w !== undefined) packed[key] = pack(w);
+    }
+    return packed;
+  });
+  const lmheadw = weights.lmheadw === weights.wte ? weights.wte : pack(weights.lmheadw);
+  return { ...weights, layers, lmheadw };
+}
