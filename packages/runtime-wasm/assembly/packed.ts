@@ -230,3 +230,17 @@ export function linear_packed_f32(out: usize, xp: usize, wp: usize, bias: usize,
     for (let i = 0; i < tiles; i++) tile4x4(out, xp + <usize>i * panelBytes, wa, bias, i << 2, p, T, K, N);
   }
 }
+
+/**
+ * out [T, C] = rows ids of a table [V, C] packed by pack4_f32 ([⌈V/4⌉][C][4]): row v is lane v % 4 of
+ * panel v / 4, one value every 16 bytes. So a tied embedding / LM head can stay packed for the head's GEMV.
+ */
+export function embedding_packed_f32(out: usize, table: usize, ids: usize, T: i32, C: i32): void {
+  const panelBytes = <usize>C << 4;
+  for (let t = 0; t < T; t++) {
+    const id = load<i32>(ids + (<usize>t << 2));
+    const src = table + <usize>(id >> 2) * panelBytes + (<usize>(id & 3) << 2);
+    const dst = out + ((<usize>t * <usize>C) << 2);
+    for (let c = 0; c < C; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 4)));
+  }
+}

@@ -22,17 +22,27 @@ export function peak_f32(iters: i32): f32 {
 }
 
 /**
- * The memory-bandwidth probe: reads [ptr, ptr + bytes) once (bytes a multiple of 64) with four independent
- * f32x4 sums, returning a value that depends on every byte read, so the loads cannot be dropped.
+ * The memory-bandwidth probe: reads [ptr, ptr + bytes) once (bytes a multiple of 128) as eight concurrent
+ * sequential streams, one per eighth of the range, as the decode GEMV reads eight weight rows (or panels)
+ * at once: on one core, more streams keep more loads in flight than a single sequential read, so this is
+ * the rate a kernel can reach. Returns a value that depends on every byte read (no load can be dropped).
  */
 export function stream_read_f32(ptr: usize, bytes: usize): f32 {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  const end = ptr + bytes;
-  for (let p = ptr; p < end; p += 64) {
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+  const part = bytes >> 3;
+  const end = ptr + part;
+  for (let p = ptr; p < end; p += 16) {
     a0 = f32x4.add(a0, v128.load(p));
-    a1 = f32x4.add(a1, v128.load(p, 16));
-    a2 = f32x4.add(a2, v128.load(p, 32));
-    a3 = f32x4.add(a3, v128.load(p, 48));
+    a1 = f32x4.add(a1, v128.load(p + part));
+    a2 = f32x4.add(a2, v128.load(p + 2 * part));
+    a3 = f32x4.add(a3, v128.load(p + 3 * part));
+    a4 = f32x4.add(a4, v128.load(p + 4 * part));
+    a5 = f32x4.add(a5, v128.load(p + 5 * part));
+    a6 = f32x4.add(a6, v128.load(p + 6 * part));
+    a7 = f32x4.add(a7, v128.load(p + 7 * part));
   }
-  return hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  const s0 = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+  const s1 = f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7));
+  return hsum(f32x4.add(s0, s1));
 }

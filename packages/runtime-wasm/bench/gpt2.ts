@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '@llmf/tensor';
 import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
 import type * as OrtTypes from 'onnxruntime-node';
-import { kernelBytes } from '../src/wasm/binaries';
 import { createWasmBackend } from '../src/wasm/index';
+import { bandwidthGBs, peakGflops } from './probes';
 
 const dir = process.env.LLMF_BENCH_MODEL ?? '/work/bench-models/gpt2-124m';
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -127,19 +127,6 @@ async function ortNode(threads: number): Promise<Runner> {
   return onnx(ort as unknown as typeof OrtTypes, 'onnxruntime-node (native)', session);
 }
 
-async function peakGflops(): Promise<number> {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-  const { instance } = await WebAssembly.instantiate(kernelBytes('simd128', false), { env: { memory } });
-  const peak = (instance.exports as { peak_f32(n: number): number }).peak_f32;
-  const samples: number[] = [];
-  for (let i = 0; i < 9; i++) {
-    const t0 = performance.now();
-    peak(2_000_000);
-    samples.push(performance.now() - t0);
-  }
-  return (2_000_000 * 96) / Math.min(...samples) / 1e6; // 96 flops per iteration (assembly/peak.ts)
-}
-
 /** Time every runtime at one thread count; the machine is shared, so they take turns run by run (A B C A B C …). */
 async function measure(threads: number): Promise<Result[]> {
   const results: Result[] = [];
@@ -201,6 +188,9 @@ for (const threads of THREADS) {
 }
 
 const peak = await peakGflops();
+const bandwidth = await bandwidthGBs();
+// f32 weight bytes one decoded token reads: every block's projections and MLP, and the LM head
+const weightBytesPerToken = 4 * (L * (4 * C * C + 2 * C * 4 * C) + V * C);
 const prefillFlops = flops(PROMPT, 0);
 const decodeFlops = Array.from({ length: DECODE - 1 }, (_, i) => flops(1, PROMPT + i)).reduce(
   (a, b) => a + b,
@@ -216,6 +206,7 @@ const rows = results.map((r) => {
     'decode tok/s': +((DECODE - 1) / (r.decodeMs / 1000)).toFixed(2),
     'prefill GFLOP/s': +(prefillFlops / r.prefillMs / 1e6).toFixed(2),
     'decode GFLOP/s': +(decodeFlops / r.decodeMs / 1e6).toFixed(2),
+    'decode weight GB/s': +((((DECODE - 1) / (r.decodeMs / 1000)) * weightBytesPerToken) / 1e9).toFixed(2),
     'prefill vs ort-web': web ? +(web.prefillMs / r.prefillMs).toFixed(2) : '',
     'decode vs ort-web': web ? +(web.decodeMs / r.decodeMs).toFixed(2) : '',
     'prefill vs 1 thread': one ? +(one.prefillMs / r.prefillMs).toFixed(2) : '',
@@ -226,8 +217,19 @@ const rows = results.map((r) => {
 });
 console.table(rows);
 console.log(
-  `SIMD128 peak (one thread, register-only f32x4 mul+add): ${peak.toFixed(1)} GFLOP/s; runs: ${RUNS}, medians`,
+  `SIMD128 peak (one thread, register-only f32x4 mul+add): ${peak.toFixed(1)} GFLOP/s; memory bandwidth (one thread, ` +
+    `8-stream read of 256 MiB): ${bandwidth.toFixed(2)} GB/s; weights read per decoded token: ` +
+    `${(weightBytesPerToken / 1e6).toFixed(1)} MB; runs: ${RUNS}, medians`,
 );
 console.log(
-  JSON.stringify({ bench: 'gpt2-124m', prompt: PROMPT, decode: DECODE, runs: RUNS, peakGflops: peak, rows }),
+  JSON.stringify({
+    bench: 'gpt2-124m',
+    prompt: PROMPT,
+    decode: DECODE,
+    runs: RUNS,
+    peakGflops: peak,
+    bandwidthGBs: bandwidth,
+    weightBytesPerToken,
+    rows,
+  }),
 );

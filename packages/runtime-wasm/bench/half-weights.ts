@@ -2,8 +2,8 @@
 // The bench checkpoint (f32) is rewritten as DTYPE (F16 default, or BF16) in memory (writeSafetensors); both
 // modes load that same file: weights 'f32' widens every value at load, weights 'half' keeps the matrices half.
 // Decode: DECODE greedy steps after a PROMPT-token prefill; medians of RUNS runs (default 3), modes taking
-// turns, THREADS (default 1). Next to it, the memory bandwidth a wasm streaming read reaches on this
-// machine (f32x4 loads over a 256 MiB buffer, median of 5 passes) and the bandwidth-bound decode rate
+// turns, THREADS (default 1). Next to it, the memory bandwidth a wasm read reaches on this machine
+// (bench/probes.ts: eight concurrent f32x4 streams over a 256 MiB buffer, fastest of 5 passes) and the bandwidth-bound decode rate
 // for the bytes of weights each token reads (every linear matrix and the tied LM head, once).
 // Model: LLMF_BENCH_MODEL (default /work/bench-models/gpt2-124m). Prints a table and one JSON line.
 
@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSafetensors, writeSafetensors } from '@llmf/tensor';
 import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
-import { kernelBytes, relaxedSimdSupported } from '../src/wasm/binaries';
 import { createWasmBackend } from '../src/wasm/index';
 import { openWeightSource } from '../src/weight-source';
+import { bandwidthGBs } from './probes';
 
 const dir = process.env.LLMF_BENCH_MODEL ?? '/work/bench-models/gpt2-124m';
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -40,25 +40,6 @@ const f16Bytes = writeSafetensors(
 const prompt = Array.from({ length: PROMPT }, (_, i) => (i * 7919 + 13) % V);
 // values of weights one decoded token reads: q, k, v, attn proj, MLP up and down per layer, and the LM head
 const weightValuesPerToken = L * (3 * C * C + C * C + 2 * C * F) + V * C;
-
-/** GB/s of a streaming read over `bytes` of wasm linear memory (median of `passes`). */
-async function bandwidth(bytes: number, passes: number): Promise<number> {
-  const simd = relaxedSimdSupported() ? 'relaxed-simd' : 'simd128';
-  const pages = Math.ceil((bytes + 2 ** 20) / 65536);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
-  const { instance } = await WebAssembly.instantiate(kernelBytes(simd, false), { env: { memory } });
-  const read = (instance.exports as { stream_read_f32(p: number, n: number): number }).stream_read_f32;
-  new Float32Array(memory.buffer, 2 ** 20, bytes / 4).fill(1); // touch every page first
-  const times: number[] = [];
-  let sink = 0;
-  for (let i = 0; i < passes; i++) {
-    const t0 = performance.now();
-    sink += read(2 ** 20, bytes);
-    times.push(performance.now() - t0);
-  }
-  if (!(sink > 0)) throw new Error('stream_read_f32 returned nothing');
-  return bytes / (median(times) / 1e3) / 1e9;
-}
 
 async function run(weights: 'f32' | 'half') {
   const backend = await createWasmBackend({ threads: THREADS });
@@ -89,12 +70,12 @@ async function run(weights: 'f32' | 'half') {
   };
 }
 
-const gbS = await bandwidth(256 * 2 ** 20, 5);
+const gbS = await bandwidthGBs();
 const results = [];
 for (const weights of ['f32', 'half'] as const) results.push(await run(weights));
 if (results[0].ids.join() !== results[1].ids.join())
   console.log('note: greedy ids differ between f32 and half');
-console.log(`memory bandwidth (wasm streaming read, 256 MiB): ${gbS.toFixed(2)} GB/s`);
+console.log(`memory bandwidth (one thread, 8-stream read of 256 MiB, fastest of 5): ${gbS.toFixed(2)} GB/s`);
 console.log(
   'weights | decode tok/s | weight MB/token | tok/s × bytes/token | bandwidth-bound tok/s | of bound | resident MB',
 );

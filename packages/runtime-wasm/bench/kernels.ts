@@ -3,8 +3,9 @@
 // Run: pnpm --filter @llmf/runtime-wasm bench  (or: tsx --conditions=@llmf/source bench/kernels.ts)
 
 import { tensor } from '@llmf/tensor';
-import { kernelBytes, relaxedSimdSupported } from '../src/wasm/binaries';
+import { relaxedSimdSupported } from '../src/wasm/binaries';
 import { createWasmBackend, type WasmBackend } from '../src/wasm/index';
+import { bandwidthGBs, peakGflops } from './probes';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -20,21 +21,6 @@ function time(f: () => void, minMs = 300): number {
   return median(samples);
 }
 
-async function peakGflops(simd: 'simd128' | 'relaxed-simd'): Promise<number> {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-  const { instance } = await WebAssembly.instantiate(kernelBytes(simd, false), { env: { memory } });
-  const peak = (instance.exports as { peak_f32(n: number): number }).peak_f32;
-  const iters = 2_000_000;
-  // the fastest of several runs: the peak is what the core does when nothing else runs on it
-  const samples: number[] = [];
-  for (let i = 0; i < 9; i++) {
-    const t0 = performance.now();
-    peak(iters);
-    samples.push(performance.now() - t0);
-  }
-  return (iters * 96) / Math.min(...samples) / 1e6; // 96 flops per iteration (assembly/peak.ts)
-}
-
 function random(n: number): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = Math.sin(i * 12.9898) * 0.5;
@@ -46,9 +32,11 @@ function linearCase(
   T: number,
   K: number,
   N: number,
+  packed: boolean,
 ): { ms: number; gflops: number; gbs: number } {
   const x = be.upload(tensor(random(T * K), [T, K]), 'compute');
-  const w = be.upload(tensor(random(N * K), [N, K]), 'weights');
+  const plain = be.upload(tensor(random(N * K), [N, K]), 'weights');
+  const w = packed ? be.packLinear(plain) : plain;
   const b = be.upload(tensor(random(N), [N]), 'weights');
   const out = be.alloc([T, N], 'compute');
   const ms = time(() => be.linear(out, x, w, b));
@@ -73,18 +61,23 @@ for (const [simd, threads] of setups) {
     ['decode fc [1,768]·[3072,768]ᵀ', 1, 768, 3072],
     ['decode lm_head [1,768]·[50257,768]ᵀ', 1, 768, 50257],
   ] as const) {
-    const r = linearCase(be, T, K, N);
-    rows.push({
-      kernel: `linear ${label}`,
-      simd,
-      threads,
-      ms: +r.ms.toFixed(3),
-      'GFLOP/s': +r.gflops.toFixed(1),
-      'weights GB/s': T === 1 ? +r.gbs.toFixed(1) : '',
-      'peak GFLOP/s (1 thread)': +peaks[simd].toFixed(1),
-    });
+    for (const packed of [false, true]) {
+      const r = linearCase(be, T, K, N, packed);
+      rows.push({
+        kernel: `linear ${label}`,
+        w: packed ? 'packed' : 'as stored',
+        simd,
+        threads,
+        ms: +r.ms.toFixed(3),
+        'GFLOP/s': +r.gflops.toFixed(1),
+        'weights GB/s': T === 1 ? +r.gbs.toFixed(1) : '',
+        'peak GFLOP/s (1 thread)': +peaks[simd].toFixed(1),
+      });
+    }
   }
   be.dispose();
 }
 console.table(rows);
-console.log(JSON.stringify({ bench: 'wasm-kernels', peaks, rows }));
+const bandwidth = await bandwidthGBs();
+console.log(`memory bandwidth (one thread, 8-stream read of 256 MiB): ${bandwidth.toFixed(2)} GB/s`);
+console.log(JSON.stringify({ bench: 'wasm-kernels', peaks, bandwidthGBs: bandwidth, rows }));

@@ -100,8 +100,9 @@ export interface Backend {
   allocHalf?(shape: Shape, dtype: HalfDtype): HalfTensor;
   /**
    * Re-lay a filled f32 linear weight w [N, K] (from this backend's `alloc(…, 'weights')`) in the layout this
-   * backend's `linear` reads fastest, once at load. The result replaces w (do not use w afterwards); only
-   * this backend's `linear` accepts it (not `embedding`, not other backends). Optional.
+   * backend's `linear` reads fastest, once at load. The result replaces w (do not use w afterwards); this
+   * backend's `linear` (w) and `embedding` (table: a tied embedding / LM head) accept it, other backends
+   * refuse it. Optional.
    */
   packLinear?(w: Tensor): PackedTensor;
   /** Release everything this backend allocated. Tensors from it must not be used afterwards. */
@@ -135,7 +136,7 @@ export interface Backend {
   silu(out: Tensor, x: Tensor): void;
   /** SwiGLU gate: out [T, F] = silu(gate) ⊙ up */
   swiglu(out: Tensor, gate: Tensor, up: Tensor): void;
-  /** out [T, C] = table[ids[t]] for table [V, C] (f32, or a HalfTensor widened exactly). Ids are checked: 0 ≤ id < V (an LlmfError before anything is written). */
+  /** out [T, C] = table[ids[t]] for table [V, C] (f32, a HalfTensor widened exactly, or this backend's PackedTensor). Ids are checked: 0 ≤ id < V (an LlmfError before anything is written). */
   embedding(out: Tensor, table: WeightTensor, ids: ArrayLike<number>): void;
   /** Rotary position embedding of x [T, heads, D] into out (same shape; out === x allowed). */
   rope(out: Tensor, x: Tensor, o: RopeOptions): void;

@@ -20,8 +20,8 @@ export interface HalfTensor {
 }
 
 /**
- * What `Backend.linear` (w) and `Backend.embedding` (table) accept: an f32 Tensor or a HalfTensor; `linear`
- * of a backend with `packLinear` also takes the PackedTensor that backend made.
+ * What `Backend.linear` (w) and `Backend.embedding` (table) accept: an f32 Tensor or a HalfTensor; a backend
+ * with `packLinear` also takes the PackedTensor it made.
  */
 export type WeightTensor = Tensor | HalfTensor | PackedTensor;
 

@@ -1,7 +1,8 @@
 // Packed weights: a backend may re-lay a linear layer's weight w [N, K] once at load into the order its
 // matrix kernel reads fastest (for example column panels contiguous along K, so the micro-kernel streams
 // one sequential block per tile). The values are unchanged; only the layout is the backend's own, so a
-// packed tensor is read by the backend that packed it and rejected everywhere else.
+// packed tensor is read by the backend that packed it (its linear, and its embedding for a tied table) and
+// rejected everywhere else.
 
 import type { Shape } from './tensor';
 

@@ -1,6 +1,7 @@
 // Packing at load: a backend with `packLinear` re-lays each f32 linear weight once in the layout its
-// matrix kernel reads fastest. Only matrices read by `linear` alone are packed: not the token embedding,
-// and not a head tied to it (the same table is gathered by `embedding`), and not half weights.
+// matrix kernel reads fastest, the LM head included. A head tied to the token embedding is one table for
+// both: packed once, gathered by that backend's `embedding` from the packed layout. Half weights stay as
+// they are.
 
 import { type Backend, isHalfTensor, isPackedTensor, type WeightTensor } from '@llmf/tensor';
 import type { LayerWeights, ModelWeights } from './weights';
@@ -20,6 +21,9 @@ export function packLinearWeights(backend: Backend, weights: ModelWeights): Mode
     }
     return packed;
   });
-  const lmheadw = weights.lmheadw === weights.wte ? weights.wte : pack(weights.lmheadw);
-  return { ...weights, layers, lmheadw };
+  if (weights.lmheadw === weights.wte) {
+    const table = pack(weights.wte);
+    return { ...weights, layers, wte: table, lmheadw: table };
+  }
+  return { ...weights, layers, lmheadw: pack(weights.lmheadw) };
 }

@@ -1,5 +1,5 @@
 // Packing at load: with a backend that has packLinear, loadTransformer packs every block's linear weight
-// (and an untied LM head) once, never the token embedding or a head tied to it; `pack: false` packs none.
+// and the LM head once (a tied head is one packed table, also read by embedding); `pack: false` packs none.
 // A test backend packs by reversing each row (a layout only its own linear undoes): the logits must stay
 // the fixture's PyTorch logits, so a weight that was packed but read as unpacked, or the reverse, fails.
 import { readFileSync } from 'node:fs';
@@ -38,6 +38,12 @@ function reversingBackend(): Backend & { packed: number[][] } {
       const plain = isPackedTensor(w) ? { shape: w.shape, data: reverseRows(w.data, w.shape) } : w;
       ref.linear(out, x, plain, bias);
     },
+    embedding(out, table, ids) {
+      const plain = isPackedTensor(table)
+        ? { shape: table.shape, data: reverseRows(table.data, table.shape) }
+        : table;
+      ref.embedding(out, plain, ids);
+    },
   };
 }
 
@@ -51,14 +57,13 @@ describe.each(['gpt2-tiny', 'llama-tiny'])('%s packed at load', (name) => {
     readSafetensors(new Uint8Array(readFileSync(join(dir, 'expected.safetensors')))).get('logits') as Tensor
   ).data;
 
-  test('every linear weight of every block is packed, the embedding is not, and the logits are PyTorch’s', () => {
+  test('every linear weight of every block and the LM head are packed, and the logits are PyTorch’s', () => {
     const backend = reversingBackend();
     const model = loadTransformer({ config, tensors, backend });
     const { nLayer: L, dModel: C, vocabSize: V } = config;
     const perLayer = config.ffn === 'swiglu' ? 7 : 6; // q, k, v, o, (gate,) up, down
-    const tiedHead = config.tiedEmbeddings;
-    expect(backend.packed.length).toBe(L * perLayer + (tiedHead ? 0 : 1));
-    expect(backend.packed.some(([n, k]) => n === V && k === C)).toBe(!tiedHead);
+    expect(backend.packed.length).toBe(L * perLayer + 1);
+    expect(backend.packed.filter(([n, k]) => n === V && k === C).length).toBe(1); // the head (tied: wte itself)
     expect(maxAbsDiff(model.forward(ids), want)).toBeLessThan(1.5e-5);
   });
 

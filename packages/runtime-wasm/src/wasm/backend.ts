@@ -279,17 +279,23 @@ function makeBackend(
     b.finish();
   }
 
+  /** Throws unless `t` is a PackedTensor made by this backend's packLinear. */
+  function checkPacked(op: string, name: string, t: PackedTensor): void {
+    const [N, K] = t.shape;
+    if (t.packing !== PACKING || !arena.owns(t.data) || t.data.length !== packedFloats(N, K)) {
+      throw new LlmfError(
+        'INVALID_ARGUMENT',
+        `${op}: ${name} is packed ('${t.packing}') but not by this backend's packLinear; pass the tensor it returned`,
+      );
+    }
+  }
+
   /** linear with w packed by packLinear: the 4 × 8 register-tile GEMM (T > 1) or the 8-panel GEMV (T = 1). */
   function linearPacked(out: Tensor, x: Tensor, w: PackedTensor, bias?: Tensor): void {
     checkTensor('linear', 'x', x, 2);
     const [T, K] = x.shape;
     const [N, K2] = w.shape;
-    if (w.packing !== PACKING || !arena.owns(w.data) || w.data.length !== packedFloats(N, K2)) {
-      throw new LlmfError(
-        'INVALID_ARGUMENT',
-        `linear: w is packed ('${w.packing}') but not by this backend's packLinear; pass the tensor it returned`,
-      );
-    }
+    checkPacked('linear', 'w', w);
     if (K !== K2) {
       shapeError(
         'linear',
@@ -543,7 +549,9 @@ function makeBackend(
     },
 
     embedding(out: Tensor, table: WeightTensor, ids: ArrayLike<number>): void {
-      checkWeight('embedding', 'table', table, 2);
+      const packed = isPackedTensor(table);
+      if (packed) checkPacked('embedding', 'table', table);
+      else checkWeight('embedding', 'table', table, 2);
       const [V, C] = table.shape;
       if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
         throw new LlmfError('INVALID_ARGUMENT', 'embedding: ids must be an array of token ids');
@@ -567,7 +575,13 @@ function makeBackend(
       const idsAt = arena.heapI32();
       for (let t = 0; t < T; t++) idsAt[(b.extra >>> 2) + t] = ids[t];
       const half = isHalfTensor(table) ? table.dtype : undefined;
-      const gather = half === 'f16' ? k.embedding_f16 : half === 'bf16' ? k.embedding_bf16 : k.embedding_f32;
+      const gather = packed
+        ? k.embedding_packed_f32
+        : half === 'f16'
+          ? k.embedding_f16
+          : half === 'bf16'
+            ? k.embedding_bf16
+            : k.embedding_f32;
       gather(b.ptrs[1], b.ptrs[0], b.extra, T, C);
       b.finish();
     },

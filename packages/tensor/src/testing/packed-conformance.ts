@@ -1,13 +1,15 @@
 // packedWeightConformance: property tests of `packLinear` for a backend that packs linear weights at load.
 //   linear: out [T, N] = x [T, K] · wᵀ + bias with w [N, K] packed by the backend → the reference on the
 //           unpacked w, within linear's f32 tolerance (packing moves values, it never changes them)
+//   embedding: out [T, C] = table[ids] with table [V, C] packed by the backend → exactly the reference gather
+//              (a tied embedding / LM head is packed once and read by both)
 // Shapes are random (T, K, N not multiples of any tile or panel width), T = 1 (decode) included.
 
 import fc from 'fast-check';
 import type { Backend } from '../backend';
 import { createReferenceBackend } from '../backend/ref/index';
 import { isPackedTensor } from '../packed';
-import { arbDim, arbTensor } from './arbitraries';
+import { arbDim, arbIds, arbTensor } from './arbitraries';
 import { assertClose, defaultTolerances, type Tolerance } from './compare';
 import type { ConformanceCheck } from './conformance';
 
@@ -23,8 +25,8 @@ export interface PackedConformanceOptions {
 
 /**
  * Conformance checks for a backend with `packLinear`: linear with a packed w equals the reference on the
- * same w, for random T (1 included), K, N, with and without bias; and a packed w is refused by the
- * reference backend and by this backend's `embedding` with an LlmfError.
+ * same w, for random T (1 included), K, N, with and without bias; embedding from a packed table equals the
+ * reference gather exactly; and the reference backend refuses a packed tensor with an LlmfError.
  * @example
  * for (const c of packedWeightConformance(() => createWasmBackend())) test(c.name, c.run);
  */
@@ -97,8 +99,46 @@ export function packedWeightConformance(
       },
     },
     {
+      op: 'embedding',
+      name: 'embedding: rows of a table [V, C] packed by packLinear equal the reference gather exactly',
+      async run() {
+        const be = await makeBackend();
+        const ref = createReferenceBackend();
+        try {
+          const packLinear = pack(be);
+          fc.assert(
+            fc.property(
+              fc
+                .tuple(arbDim({ max: 40 }), arbDim())
+                .chain(([V, C]) => fc.tuple(arbTensor([V, C]), arbIds(V, fc.integer({ min: 1, max: 9 })))),
+              ([table, ids]) => {
+                const [V, C] = table.shape;
+                const resident = be.alloc([V, C], 'weights');
+                resident.data.set(table.data);
+                const out = be.alloc([ids.length, C], 'compute');
+                be.embedding(out, packLinear(resident), ids);
+                const want = ref.alloc([ids.length, C], 'compute');
+                ref.embedding(want, table, ids);
+                assertClose(
+                  `${be.name} embedding (packed table) vs js-ref`,
+                  out.data,
+                  want.data,
+                  want.shape,
+                  { atol: 0, rtol: 0 },
+                  `table [${V}, ${C}], ids [${ids.join(', ')}]`,
+                );
+              },
+            ),
+            params,
+          );
+        } finally {
+          be.dispose();
+        }
+      },
+    },
+    {
       op: 'linear',
-      name: 'a packed w is refused (LlmfError) by the reference backend and by embedding',
+      name: "a packed w is refused (LlmfError) by the reference backend's linear and embedding",
       async run() {
         const be = await makeBackend();
         try {
@@ -118,7 +158,7 @@ export function packedWeightConformance(
           expectRefusal('js-ref linear', () =>
             ref.linear(ref.alloc([1, 8], 'compute'), ref.alloc([1, 4], 'compute'), packed),
           );
-          expectRefusal(`${be.name} embedding`, () => be.embedding(be.alloc([1, 4], 'compute'), packed, [0]));
+          expectRefusal('js-ref embedding', () => ref.embedding(ref.alloc([1, 4], 'compute'), packed, [0]));
         } finally {
           be.dispose();
         }
