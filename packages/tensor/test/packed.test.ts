@@ -1,6 +1,12 @@
 // A PackedTensor is one backend's private layout: the reference backend and widenWeights refuse it.
 import { describe, expect, it } from 'vitest';
-import { createReferenceBackend, isPackedTensor, type PackedTensor, tensor, widenWeights } from '../src/index';
+import {
+  createReferenceBackend,
+  isPackedTensor,
+  type PackedTensor,
+  tensor,
+  widenWeights,
+} from '../src/index';
 
 const packed: PackedTensor = { shape: [2, 2], packing: 'test-panel4', data: new Float32Array(8) };
 
@@ -17,7 +23,9 @@ describe('PackedTensor', () => {
     expect(() => be.linear(be.alloc([1, 2], 'compute'), be.alloc([1, 2], 'compute'), packed)).toThrow(
       /linear: w is packed \('test-panel4'\)/,
     );
-    expect(() => be.embedding(be.alloc([1, 2], 'compute'), packed, [0])).toThrow(/embedding: table is packed/);
+    expect(() => be.embedding(be.alloc([1, 2], 'compute'), packed, [0])).toThrow(
+      /embedding: table is packed/,
+    );
   });
 
   it('cannot be widened back on the host', () => {
