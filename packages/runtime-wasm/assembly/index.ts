@@ -8,7 +8,7 @@ export { attention_f32 } from './attention';
 export { embedding_f32 } from './embedding';
 export { embedding_bf16, embedding_f16, linear_bf16, linear_f16 } from './half';
 export { linear_f32, matmul_f32 } from './matmul';
-export { embedding_packed_f32, linear_packed_f32, pack4_f32 } from './packed';
+export { embedding_packed_f32, linear_packed_f32, pack4_f32, pack4_inplace_f32 } from './packed';
 export { layer_norm_f32, rms_norm_f32 } from './norm';
 export { rope_f32 } from './rope';
 export { softmax_f32 } from './softmax';

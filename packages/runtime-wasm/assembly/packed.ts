@@ -8,49 +8,66 @@
 // except at N), so threads split N.
 import { madd } from './simd-math';
 
+/** One panel: d [K][4] = rows s0 .. s0 + 3 of a [·, K] matrix (rows ≥ valid read as zeros). */
+@inline
+function packPanel(d: usize, s0: usize, valid: i32, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  if (valid >= 4) {
+    let k = 0;
+    // 4 rows × 4 k at a time: a 4 × 4 transpose in registers
+    for (; k + 4 <= K; k += 4) {
+      const o = <usize>k << 2;
+      const r0 = v128.load(s0 + o);
+      const r1 = v128.load(s0 + rowBytes + o);
+      const r2 = v128.load(s0 + 2 * rowBytes + o);
+      const r3 = v128.load(s0 + 3 * rowBytes + o);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); // r0k0 r1k0 r0k1 r1k1
+      const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5); // r2k0 r3k0 r2k1 r3k1
+      const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7); // r0k2 r1k2 r0k3 r1k3
+      const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7); // r2k2 r3k2 r2k3 r3k3
+      const q = d + (o << 2);
+      v128.store(q, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(q, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+      v128.store(q, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+      v128.store(q, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+    }
+    for (; k < K; k++) {
+      const o = <usize>k << 2;
+      const q = d + (o << 2);
+      for (let j = 0; j < 4; j++) store<f32>(q + (<usize>j << 2), load<f32>(s0 + <usize>j * rowBytes + o));
+    }
+  } else {
+    for (let k = 0; k < K; k++) {
+      const o = <usize>k << 2;
+      const q = d + (o << 2);
+      for (let j = 0; j < 4; j++) {
+        store<f32>(q + (<usize>j << 2), j < valid ? load<f32>(s0 + <usize>j * rowBytes + o) : 0);
+      }
+    }
+  }
+}
+
 /**
  * dst [⌈R/4⌉][K][4] = src [R, K] regrouped by 4 rows (zero rows pad R up to a multiple of 4).
  * dst and src must not overlap.
  */
 export function pack4_f32(dst: usize, src: usize, R: i32, K: i32): void {
-  const rowBytes = <usize>K << 2;
-  const panelBytes = rowBytes << 2;
+  const panelBytes = <usize>K << 4;
   for (let p = 0; p < R; p += 4) {
-    const d = dst + <usize>(p >> 2) * panelBytes;
-    const s0 = src + <usize>p * rowBytes;
-    if (p + 4 <= R) {
-      let k = 0;
-      // 4 rows × 4 k at a time: a 4 × 4 transpose in registers
-      for (; k + 4 <= K; k += 4) {
-        const o = <usize>k << 2;
-        const r0 = v128.load(s0 + o);
-        const r1 = v128.load(s0 + rowBytes + o);
-        const r2 = v128.load(s0 + 2 * rowBytes + o);
-        const r3 = v128.load(s0 + 3 * rowBytes + o);
-        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); // r0k0 r1k0 r0k1 r1k1
-        const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5); // r2k0 r3k0 r2k1 r3k1
-        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7); // r0k2 r1k2 r0k3 r1k3
-        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7); // r2k2 r3k2 r2k3 r3k3
-        const q = d + (o << 2);
-        v128.store(q, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-        v128.store(q, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-        v128.store(q, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-        v128.store(q, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
-      }
-      for (; k < K; k++) {
-        const o = <usize>k << 2;
-        const q = d + (o << 2);
-        for (let j = 0; j < 4; j++) store<f32>(q + (<usize>j << 2), load<f32>(s0 + <usize>j * rowBytes + o));
-      }
-    } else {
-      for (let k = 0; k < K; k++) {
-        const o = <usize>k << 2;
-        const q = d + (o << 2);
-        for (let j = 0; j < 4; j++) {
-          store<f32>(q + (<usize>j << 2), p + j < R ? load<f32>(s0 + <usize>j * rowBytes + o) : 0);
-        }
-      }
-    }
+    packPanel(dst + <usize>(p >> 2) * panelBytes, src + <usize>p * (<usize>K << 2), R - p, K);
+  }
+}
+
+/**
+ * The same regrouping in place, for R a multiple of 4: panel p occupies exactly the bytes of rows
+ * 4p..4p+3, so each panel is copied to tmp (16·K bytes) and regrouped back over itself.
+ */
+export function pack4_inplace_f32(ptr: usize, tmp: usize, R: i32, K: i32): void {
+  const panelBytes = <usize>K << 4;
+  for (let p = 0; p < R; p += 4) {
+    const d = ptr + <usize>(p >> 2) * panelBytes;
+    memory.copy(tmp, d, panelBytes);
+    packPanel(d, tmp, 4, K);
   }
 }
 

@@ -437,11 +437,10 @@ function makeBackend(
       const floats = packedFloats(N, K);
       const src = w.data.byteOffset;
       if (floats === n) {
-        // N % 4 = 0: re-lay in place, from a copy of w in scratch above the tensors
-        const tmp = arena.scratch(n * 4);
-        const heap = arena.heapF32();
-        heap.copyWithin(tmp >>> 2, src >>> 2, (src >>> 2) + n);
-        k.pack4_f32(src, tmp, N, K);
+        // N % 4 = 0: re-lay in place, one panel (4 rows, 16·K bytes) at a time through scratch
+        const panelBytes = 16 * K;
+        const tmp = panelBytes <= FIXED_SCRATCH ? arena.fixedScratch : arena.scratch(panelBytes);
+        k.pack4_inplace_f32(src, tmp, N, K);
         return packedAt(arena.memory, w.shape, src, floats);
       }
       // the last panel is padded: a new tensor (w's own bytes stay allocated until dispose)
