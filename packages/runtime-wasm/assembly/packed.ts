@@ -1,9 +1,11 @@
-// Packed linear: w [N, K] re-laid once at load into panels of 4 output columns, each contiguous along K,
-//   panel p = w rows 4p..4p+3:   wp[p][k][j] = w[4p + j][k]     ([⌈N/4⌉][K][4], rows past N are zeros)
-// and, per call, a block of x rows laid the same way (xp [⌈T/4⌉][K][4], in the glue's fixed scratch).
-// The GEMM micro-kernel keeps a 4 × 8 tile of outputs (4 rows of x, two panels) in 8 f32x4 accumulators:
-// per k, 2 weight loads + 4 splats of x feed 8 multiply-adds, from two sequential streams and with no
-// horizontal sums at the end. Decode (T = 1) streams eight panels at once, like the unpacked GEMV tile.
+// Packed linear: w [N, K] re-laid once at load, in place, into panels of 4 output columns contiguous
+// along K; the last N % 4 rows (if any) stay plain rows after the panels:
+//   panel p < P = ⌊N/4⌋:   wp[p][k][j] = w[4p + j][k]      ([P][K][4], then the tail rows [N − 4P][K])
+// and, per call, a block of x rows laid the same way with zero rows padding (xp [⌈T/4⌉][K][4], in the
+// glue's fixed scratch). The GEMM micro-kernel keeps a 4 × 8 tile of outputs (4 rows of x, two panels) in
+// 8 f32x4 accumulators: per k, 2 weight loads + 4 splats of x feed 8 multiply-adds, from two sequential
+// streams and with no horizontal sums at the end. Decode (T = 1) streams eight panels at once, like the
+// unpacked GEMV tile. The ≤ 3 tail rows (GPT-2's 50257-token head has 1) are plain dot products.
 // Legend: T = rows of x, K = inner, N = output columns; [n0, n1) are this caller's columns (multiples of 8
 // except at N), so threads split N.
 import { madd } from './simd-math';
@@ -59,12 +61,13 @@ export function pack4_f32(dst: usize, src: usize, R: i32, K: i32): void {
 }
 
 /**
- * The same regrouping in place, for R a multiple of 4: panel p occupies exactly the bytes of rows
- * 4p..4p+3, so each panel is copied to tmp (16·K bytes) and regrouped back over itself.
+ * The same regrouping in place for the ⌊R/4⌋ full panels of src [R, K] (the R % 4 tail rows stay as they
+ * are): panel p occupies exactly the bytes of rows 4p..4p+3, so each panel is copied to tmp (16·K bytes)
+ * and regrouped back over itself.
  */
 export function pack4_inplace_f32(ptr: usize, tmp: usize, R: i32, K: i32): void {
   const panelBytes = <usize>K << 4;
-  for (let p = 0; p < R; p += 4) {
+  for (let p = 0; p + 4 <= R; p += 4) {
     const d = ptr + <usize>(p >> 2) * panelBytes;
     memory.copy(tmp, d, panelBytes);
     packPanel(d, tmp, 4, K);
@@ -124,7 +127,7 @@ function tile4x8(out: usize, xa: usize, wa: usize, wb: usize, bias: usize, t: i3
   if (t + 3 < T) { v128.store(o + 3 * rowBytes, c30); v128.store(o + 3 * rowBytes, c31, 16); }
 }
 
-/** out[t..t+4 (rows < T), 4p..min(4p+4, N)] from row tile xa and panel p alone. */
+/** out[t..t+4 (rows < T), 4p..4p+4] from row tile xa and panel p alone. */
 @inline
 function tile4x4(out: usize, xa: usize, wa: usize, bias: usize, t: i32, p: i32, T: i32, K: i32, N: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
@@ -140,29 +143,39 @@ function tile4x4(out: usize, xa: usize, wa: usize, bias: usize, t: i32, p: i32, 
     a += 16;
     bp += 16;
   }
-  const cols = min(4, N - 4 * p);
   const col = <usize>p << 4;
   if (bias != 0) {
-    // the last panel may be partial: read only the bias values that exist
-    let v = f32x4.splat(0);
-    v = f32x4.replace_lane(v, 0, load<f32>(bias + col));
-    if (cols > 1) v = f32x4.replace_lane(v, 1, load<f32>(bias + col, 4));
-    if (cols > 2) v = f32x4.replace_lane(v, 2, load<f32>(bias + col, 8));
-    if (cols > 3) v = f32x4.replace_lane(v, 3, load<f32>(bias + col, 12));
+    const v = v128.load(bias + col);
     c0 = f32x4.add(c0, v); c1 = f32x4.add(c1, v); c2 = f32x4.add(c2, v); c3 = f32x4.add(c3, v);
   }
   const rowBytes = <usize>N << 2;
   const o = out + <usize>t * rowBytes + col;
-  if (cols === 4) {
-    v128.store(o, c0);
-    if (t + 1 < T) v128.store(o + rowBytes, c1);
-    if (t + 2 < T) v128.store(o + 2 * rowBytes, c2);
-    if (t + 3 < T) v128.store(o + 3 * rowBytes, c3);
-  } else {
-    storePartial(o, c0, cols);
-    if (t + 1 < T) storePartial(o + rowBytes, c1, cols);
-    if (t + 2 < T) storePartial(o + 2 * rowBytes, c2, cols);
-    if (t + 3 < T) storePartial(o + 3 * rowBytes, c3, cols);
+  v128.store(o, c0);
+  if (t + 1 < T) v128.store(o + rowBytes, c1);
+  if (t + 2 < T) v128.store(o + 2 * rowBytes, c2);
+  if (t + 3 < T) v128.store(o + 3 * rowBytes, c3);
+}
+
+/**
+ * The tail rows n ∈ [4P, N) (plain rows after the panels): out[t, n] = x[t] · w[n] + bias[n] for every
+ * row t < T, x read from the packed block xp (T > 1: x[t][k] at tile t/4, lane t % 4) or as a plain row (T = 1).
+ */
+function tailRows(out: usize, xp: usize, wp: usize, bias: usize, T: i32, K: i32, N: i32, n0: i32, n1: i32): void {
+  const P4 = N & ~3;
+  const rowBytes = <usize>K << 2;
+  for (let n = max(n0, P4); n < n1; n++) {
+    const w = wp + <usize>n * rowBytes; // panels then tail rows: row n starts where it started in w
+    const b: f32 = bias != 0 ? load<f32>(bias + (<usize>n << 2)) : 0;
+    for (let t = 0; t < T; t++) {
+      let s: f32 = 0;
+      if (T === 1) {
+        for (let k = 0; k < K; k++) s += load<f32>(xp + (<usize>k << 2)) * load<f32>(w + (<usize>k << 2));
+      } else {
+        const xa = xp + <usize>(t >> 2) * (<usize>K << 4) + (<usize>(t & 3) << 2);
+        for (let k = 0; k < K; k++) s += load<f32>(xa + (<usize>k << 4)) * load<f32>(w + (<usize>k << 2));
+      }
+      store<f32>(out + ((<usize>t * <usize>N + <usize>n) << 2), s + b);
+    }
   }
 }
 
@@ -199,9 +212,9 @@ function gemv8(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32): vo
   v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
 }
 
-/** out[0, 4p..min(4p+4, N)] = x · panel p. */
+/** out[0, 4p..4p+4] = x · panel p. */
 @inline
-function gemv1(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32, N: i32): void {
+function gemv1(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32): void {
   let a = f32x4.splat(0);
   let b = wp + <usize>p * (<usize>K << 4);
   const xe = x + (<usize>K << 2);
@@ -209,16 +222,9 @@ function gemv1(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32, N: 
     a = madd(v128.load32_splat(xk), v128.load(b), a);
     b += 16;
   }
-  const cols = min(4, N - 4 * p);
   const col = <usize>p << 4;
-  for (let j = 0; j < cols; j++) {
-    let v = f32x4.extract_lane(a, 0);
-    if (j === 1) v = f32x4.extract_lane(a, 1);
-    else if (j === 2) v = f32x4.extract_lane(a, 2);
-    else if (j === 3) v = f32x4.extract_lane(a, 3);
-    if (bias != 0) v += load<f32>(bias + col + (<usize>j << 2));
-    store<f32>(out + col + (<usize>j << 2), v);
-  }
+  if (bias != 0) a = f32x4.add(a, v128.load(bias + col));
+  v128.store(out + col, a);
 }
 
 /**
@@ -228,36 +234,43 @@ function gemv1(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32, N: 
  */
 export function linear_packed_f32(out: usize, xp: usize, wp: usize, bias: usize, T: i32, K: i32, N: i32, n0: i32, n1: i32): void {
   const p0 = n0 >> 2;
-  const p1 = (n1 + 3) >> 2; // panels touching [n0, n1)
+  const p1 = min(n1, N & ~3) >> 2; // full panels of [n0, n1)
   if (T === 1) {
     let p = p0;
-    for (; p + 8 <= p1 && (p + 8) << 2 <= N; p += 8) gemv8(out, xp, wp, bias, p, K);
-    for (; p < p1; p++) gemv1(out, xp, wp, bias, p, K, N);
-    return;
+    for (; p + 8 <= p1; p += 8) gemv8(out, xp, wp, bias, p, K);
+    for (; p < p1; p++) gemv1(out, xp, wp, bias, p, K);
+  } else {
+    const panelBytes = <usize>K << 4; // also the bytes of one 4-row tile of xp
+    const tiles = (T + 3) >> 2;
+    let p = p0;
+    for (; p + 2 <= p1; p += 2) {
+      const wa = wp + <usize>p * panelBytes;
+      for (let i = 0; i < tiles; i++) tile4x8(out, xp + <usize>i * panelBytes, wa, wa + panelBytes, bias, i << 2, p, T, K, N);
+    }
+    for (; p < p1; p++) {
+      const wa = wp + <usize>p * panelBytes;
+      for (let i = 0; i < tiles; i++) tile4x4(out, xp + <usize>i * panelBytes, wa, bias, i << 2, p, T, K, N);
+    }
   }
-  const panelBytes = <usize>K << 4; // also the bytes of one 4-row tile of xp
-  const tiles = (T + 3) >> 2;
-  let p = p0;
-  for (; p + 2 <= p1 && (p + 2) << 2 <= N; p += 2) {
-    const wa = wp + <usize>p * panelBytes;
-    for (let i = 0; i < tiles; i++) tile4x8(out, xp + <usize>i * panelBytes, wa, wa + panelBytes, bias, i << 2, p, T, K, N);
-  }
-  for (; p < p1; p++) {
-    const wa = wp + <usize>p * panelBytes;
-    for (let i = 0; i < tiles; i++) tile4x4(out, xp + <usize>i * panelBytes, wa, bias, i << 2, p, T, K, N);
-  }
+  if (n1 > (N & ~3)) tailRows(out, xp, wp, bias, T, K, N, n0, n1);
 }
 
 /**
- * out [T, C] = rows ids of a table [V, C] packed by pack4_f32 ([⌈V/4⌉][C][4]): row v is lane v % 4 of
- * panel v / 4, one value every 16 bytes. So a tied embedding / LM head can stay packed for the head's GEMV.
+ * out [T, C] = rows ids of a table [V, C] packed in place by pack4_inplace_f32: row v < 4⌊V/4⌋ is lane v % 4
+ * of panel v / 4 (one value every 16 bytes), a tail row is plain. So a tied embedding / LM head can stay
+ * packed for the head's GEMV.
  */
-export function embedding_packed_f32(out: usize, table: usize, ids: usize, T: i32, C: i32): void {
+export function embedding_packed_f32(out: usize, table: usize, ids: usize, T: i32, C: i32, V: i32): void {
   const panelBytes = <usize>C << 4;
+  const rowBytes = <usize>C << 2;
   for (let t = 0; t < T; t++) {
     const id = load<i32>(ids + (<usize>t << 2));
+    const dst = out + <usize>t * rowBytes;
+    if (id >= (V & ~3)) {
+      memory.copy(dst, table + <usize>id * rowBytes, rowBytes);
+      continue;
+    }
     const src = table + <usize>(id >> 2) * panelBytes + (<usize>(id & 3) << 2);
-    const dst = out + ((<usize>t * <usize>C) << 2);
     for (let c = 0; c < C; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 4)));
   }
 }

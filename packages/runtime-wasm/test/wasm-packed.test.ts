@@ -60,20 +60,26 @@ describe('wasm packed linear, rows longer than the packing scratch', () => {
 });
 
 describe('packLinear memory', () => {
-  test('a weight whose rows are a multiple of 4 is packed in place: no new tensor, no memory growth', async () => {
+  test('a weight is packed in place: no new tensor, no memory growth; the N % 4 tail rows stay plain', async () => {
     const be = await createWasmBackend();
     try {
-      const w = be.alloc([4096, 1024], 'weights'); // 16 MiB: a whole-tensor copy would grow the memory
-      w.data.set(seededValues(64 * 1024, 6)); // first 64 rows
+      const [N, K] = [4097, 1024]; // 16 MiB: a whole-tensor copy would grow the memory
+      const w = be.alloc([N, K], 'weights');
+      const values = seededValues(N * K, 6);
+      w.data.set(values);
       const used = be.bytesInUse;
       const bytes = be.memory.buffer.byteLength;
       const packed = be.packLinear(w);
       expect(be.bytesInUse).toBe(used);
       expect(be.memory.buffer.byteLength).toBe(bytes);
+      expect(packed.data.length).toBe(N * K);
       // row 5 of w is lane 1 of panel 1: values 16 bytes apart
-      const row5 = seededValues(64 * 1024, 6).subarray(5 * 1024, 6 * 1024);
-      const panel1 = packed.data.subarray(4 * 1024, 8 * 1024);
-      expect(Array.from({ length: 1024 }, (_, k) => panel1[4 * k + 1])).toEqual(Array.from(row5));
+      const panel1 = packed.data.subarray(4 * K, 8 * K);
+      expect(Array.from({ length: K }, (_, k) => panel1[4 * k + 1])).toEqual(
+        Array.from(values.subarray(5 * K, 6 * K)),
+      );
+      // row 4096 (the tail) is where it was
+      expect(Array.from(packed.data.subarray(4096 * K))).toEqual(Array.from(values.subarray(4096 * K)));
     } finally {
       be.dispose();
     }

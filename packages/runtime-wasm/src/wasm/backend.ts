@@ -42,7 +42,7 @@ import {
   lastDim,
   shapeError,
 } from './check';
-import { PACKING, packedAt, packedFloats, packedRowBlock } from './packed-linear';
+import { PACKING, packedAt, packedRowBlock } from './packed-linear';
 import { ThreadPool, threadsUnavailableReason } from './threads';
 import {
   OP_ATTENTION,
@@ -282,7 +282,7 @@ function makeBackend(
   /** Throws unless `t` is a PackedTensor made by this backend's packLinear. */
   function checkPacked(op: string, name: string, t: PackedTensor): void {
     const [N, K] = t.shape;
-    if (t.packing !== PACKING || !arena.owns(t.data) || t.data.length !== packedFloats(N, K)) {
+    if (t.packing !== PACKING || !arena.owns(t.data) || t.data.length !== N * K) {
       throw new LlmfError(
         'INVALID_ARGUMENT',
         `${op}: ${name} is packed ('${t.packing}') but not by this backend's packLinear; pass the tensor it returned`,
@@ -433,20 +433,11 @@ function makeBackend(
         );
       }
       const [N, K] = w.shape;
-      const n = N * K;
-      const floats = packedFloats(N, K);
-      const src = w.data.byteOffset;
-      if (floats === n) {
-        // N % 4 = 0: re-lay in place, one panel (4 rows, 16·K bytes) at a time through scratch
-        const panelBytes = 16 * K;
-        const tmp = panelBytes <= FIXED_SCRATCH ? arena.fixedScratch : arena.scratch(panelBytes);
-        k.pack4_inplace_f32(src, tmp, N, K);
-        return packedAt(arena.memory, w.shape, src, floats);
-      }
-      // the last panel is padded: a new tensor (w's own bytes stay allocated until dispose)
-      const dst = arena.allocate(floats * 4);
-      k.pack4_f32(dst, src, N, K);
-      return packedAt(arena.memory, w.shape, dst, floats);
+      // in place, one 4-row panel (16·K bytes) at a time through scratch; the N % 4 tail rows stay plain
+      const panelBytes = 16 * K;
+      const tmp = panelBytes <= FIXED_SCRATCH ? arena.fixedScratch : arena.scratch(panelBytes);
+      k.pack4_inplace_f32(w.data.byteOffset, tmp, N, K);
+      return packedAt(arena.memory, w.shape, w.data.byteOffset, N * K);
     },
 
     linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void {
@@ -581,7 +572,7 @@ function makeBackend(
           : half === 'bf16'
             ? k.embedding_bf16
             : k.embedding_f32;
-      gather(b.ptrs[1], b.ptrs[0], b.extra, T, C);
+      gather(b.ptrs[1], b.ptrs[0], b.extra, T, C, V);
       b.finish();
     },
 

@@ -66,7 +66,7 @@ export interface KernelExports {
   ): void;
   pack4_f32(dst: number, src: number, R: number, K: number): void;
   pack4_inplace_f32(ptr: number, tmp: number, R: number, K: number): void;
-  embedding_packed_f32(out: number, table: number, ids: number, T: number, C: number): void;
+  embedding_packed_f32(out: number, table: number, ids: number, T: number, C: number, V: number): void;
   linear_packed_f32(
     out: number,
     x: number,

@@ -1,17 +1,13 @@
-// Packed linear weights of the wasm backend (assembly/packed.ts): w [N, K] regrouped once at load into
-// panels of 4 output columns contiguous along K, [⌈N/4⌉][K][4]; per call, blocks of x rows regrouped the
-// same way into the fixed scratch. The GEMM's 4 × 8 register tile then reads both as sequential streams.
+// Packed linear weights of the wasm backend (assembly/packed.ts): w [N, K] regrouped once at load, in
+// place, into panels of 4 output columns contiguous along K ([⌊N/4⌋][K][4], the N % 4 tail rows left plain
+// after them: the same N·K values, so no new memory); per call, blocks of x rows regrouped the same way
+// into the fixed scratch. The GEMM's 4 × 8 register tile then reads both as sequential streams.
 
 import type { PackedTensor, Shape } from '@llmf/tensor';
 import { FIXED_SCRATCH } from './arena';
 
 /** The `packing` name of this backend's layout. */
 export const PACKING = 'wasm-f32-panel4';
-
-/** f32 values of an [R, K] matrix packed by 4 rows (R rounded up to a multiple of 4). */
-export function packedFloats(R: number, K: number): number {
-  return Math.ceil(R / 4) * 4 * K;
-}
 
 /** A PackedTensor over [ptr, ptr + 4·floats) of `memory` whose data view follows the memory across grows. */
 export function packedAt(
