@@ -218,6 +218,24 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     },
   );
 
+  test('attention over more keys than the fixed scratch holds for all heads: heads go in blocks', () => {
+    // S = 40000 keys: 160 000 bytes per score row, so 512 KiB of scratch holds 3 heads (1 per thread on 2)
+    const [T, H, Hkv, D, S] = [2, 5, 1, 8, 40000];
+    const q = randomTensor([T, H, D], 11, 2);
+    const k = randomTensor([S, Hkv, D], 12, 2);
+    const v = randomTensor([S, Hkv, D], 13);
+    const weightsRef = ref.alloc([H, T, S], 'compute');
+    const weightsWasm = be.alloc([H, T, S], 'compute');
+    compare([T, H, D], true, 1e-5 * S, 1e-4, (b, out, p) =>
+      b.attention(out, p(q), p(k), p(v), {
+        scale: 0.3,
+        causal: true,
+        weights: b === ref ? weightsRef : weightsWasm,
+      }),
+    );
+    expect(mismatch(weightsWasm.data, weightsRef.data, 1e-6, 1e-5)).toBeUndefined();
+  });
+
   test('elementwise ops work in place (out === x)', () => {
     const x = randomTensor([3, 13], 7, 4);
     const expected = ref.alloc([3, 13], 'compute');

@@ -668,13 +668,15 @@ function makeBackend(
         return;
       }
       const participants = pool?.size ?? 1;
-      const rowBytes = Math.ceil((S * 4) / 64) * 64 || 64; // one scores row per participant
-      const b = bind('attention', [q, kt, v], [out, weights], rowBytes * participants);
+      const rowBytes = Math.ceil((S * 4) / 64) * 64 || 64; // one scores row
+      // heads per block: as many score rows per participant as the fixed scratch holds (at least 1)
+      const hb = Math.max(1, Math.min(H, Math.floor(FIXED_SCRATCH / (participants * rowBytes))));
+      const b = bind('attention', [q, kt, v], [out, weights], rowBytes * hb * participants);
       const [pq, pk, pv, po, pw] = b.ptrs;
       const causal = o.causal ? 1 : 0;
-      const args = [po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, 0, rowBytes];
+      const args = [po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, rowBytes * hb];
       runSplit(OP_ATTENTION, args, H, 1, T * S * D * H, (h0, h1) =>
-        k.attention_f32(po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, h0, h1),
+        k.attention_f32(po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, h0, h1),
       );
       b.finish();
     },

@@ -103,6 +103,7 @@ export interface KernelExports {
     scale: number,
     causal: number,
     past: number,
+    hb: number,
     h0: number,
     h1: number,
   ): void;

@@ -9,7 +9,7 @@ export const GEN = 0; // job generation: bumped by the caller for every job
 export const LEFT = 1; // participants still running the current job
 export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention, 4 = linear (f16 w), 5 = linear (bf16 w), 6 = linear (packed w)
 export const FAILED = 3; // set to 1 by a worker whose kernel threw
-/** Byte offset of the Float64Array of arguments: [0, 16) kernel args, 16 + 2i / 17 + 2i the range of participant i. */
+/** Byte offset of the Float64Array of arguments: [0, 16) kernel args (attention: 14 = heads per block, 15 = scratch bytes per participant), 16 + 2i / 17 + 2i the range of participant i. */
 export const ARGS_OFFSET = 64;
 export const ARG_COUNT = 16;
 export const CONTROL_BYTES = ARGS_OFFSET + 8 * (ARG_COUNT + 2 * 64);
@@ -52,7 +52,7 @@ function start(init, post) {
         else if (op === ${OP_MATMUL}) k.matmul_f32(args[0], args[1], args[2], args[3], args[4], args[5], r0, r1);
         else if (op === ${OP_ATTENTION})
           k.attention_f32(args[0], args[1], args[2], args[3], args[4], args[5] + me * args[15],
-            args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13], r0, r1);
+            args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13], args[14], r0, r1);
       }
     } catch (e) {
       Atomics.store(control, ${FAILED}, 1);
