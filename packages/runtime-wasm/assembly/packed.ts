@@ -5,7 +5,7 @@
 // glue's fixed scratch). The GEMM micro-kernel keeps a 4 × 8 tile of outputs (4 rows of x, two panels) in
 // 8 f32x4 accumulators: per k, 2 weight loads + 4 splats of x feed 8 multiply-adds, from two sequential
 // streams and with no horizontal sums at the end. Decode (T = 1) streams eight panels at once, like the
-// unpacked GEMV tile. The ≤ 3 tail rows (GPT-2's 50257-token head has 1) are plain dot products.
+// unpacked GEMV tile, each stream a long sequential run over an eighth of the panels. The ≤ 3 tail rows (GPT-2's 50257-token head has 1) are plain dot products.
 // Legend: T = rows of x, K = inner, N = output columns; [n0, n1) are this caller's columns (multiples of 8
 // except at N), so threads split N.
 import { madd } from './simd-math';
@@ -179,10 +179,15 @@ function tailRows(out: usize, xp: usize, wp: usize, bias: usize, T: i32, K: i32,
   }
 }
 
-/** out[0, 4p..4p+32] = x · (panels p..p+7): eight weight streams at once (decode). */
+/**
+ * out[0, panels p + j·G, j = 0..7] = x · those 8 panels: eight weight streams at once (decode). With the
+ * panels of a range split into 8 groups of G and i = 0..G−1 walking each group, every stream reads its
+ * group from start to end as one long sequential run (like the bandwidth probe), not 12 KB at a time.
+ */
 @inline
-function gemv8(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32): void {
+function gemv8(out: usize, x: usize, wp: usize, bias: usize, p: i32, G: i32, K: i32): void {
   const panelBytes = <usize>K << 4;
+  const stride = <usize>G * panelBytes;
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
   let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
   let b = wp + <usize>p * panelBytes;
@@ -190,26 +195,27 @@ function gemv8(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32): vo
   for (let xk = x; xk < xe; xk += 4) {
     const s = v128.load32_splat(xk);
     a0 = madd(s, v128.load(b), a0);
-    a1 = madd(s, v128.load(b + panelBytes), a1);
-    a2 = madd(s, v128.load(b + 2 * panelBytes), a2);
-    a3 = madd(s, v128.load(b + 3 * panelBytes), a3);
-    a4 = madd(s, v128.load(b + 4 * panelBytes), a4);
-    a5 = madd(s, v128.load(b + 5 * panelBytes), a5);
-    a6 = madd(s, v128.load(b + 6 * panelBytes), a6);
-    a7 = madd(s, v128.load(b + 7 * panelBytes), a7);
+    a1 = madd(s, v128.load(b + stride), a1);
+    a2 = madd(s, v128.load(b + 2 * stride), a2);
+    a3 = madd(s, v128.load(b + 3 * stride), a3);
+    a4 = madd(s, v128.load(b + 4 * stride), a4);
+    a5 = madd(s, v128.load(b + 5 * stride), a5);
+    a6 = madd(s, v128.load(b + 6 * stride), a6);
+    a7 = madd(s, v128.load(b + 7 * stride), a7);
     b += 16;
   }
+  const colStride = <usize>G << 4; // bytes between the 8 panels' first columns
   const col = <usize>p << 4;
   if (bias != 0) {
     const c = bias + col;
-    a0 = f32x4.add(a0, v128.load(c)); a1 = f32x4.add(a1, v128.load(c, 16));
-    a2 = f32x4.add(a2, v128.load(c, 32)); a3 = f32x4.add(a3, v128.load(c, 48));
-    a4 = f32x4.add(a4, v128.load(c, 64)); a5 = f32x4.add(a5, v128.load(c, 80));
-    a6 = f32x4.add(a6, v128.load(c, 96)); a7 = f32x4.add(a7, v128.load(c, 112));
+    a0 = f32x4.add(a0, v128.load(c)); a1 = f32x4.add(a1, v128.load(c + colStride));
+    a2 = f32x4.add(a2, v128.load(c + 2 * colStride)); a3 = f32x4.add(a3, v128.load(c + 3 * colStride));
+    a4 = f32x4.add(a4, v128.load(c + 4 * colStride)); a5 = f32x4.add(a5, v128.load(c + 5 * colStride));
+    a6 = f32x4.add(a6, v128.load(c + 6 * colStride)); a7 = f32x4.add(a7, v128.load(c + 7 * colStride));
   }
   const o = out + col;
-  v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-  v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+  v128.store(o, a0); v128.store(o + colStride, a1); v128.store(o + 2 * colStride, a2); v128.store(o + 3 * colStride, a3);
+  v128.store(o + 4 * colStride, a4); v128.store(o + 5 * colStride, a5); v128.store(o + 6 * colStride, a6); v128.store(o + 7 * colStride, a7);
 }
 
 /** out[0, 4p..4p+4] = x · panel p. */
@@ -236,9 +242,9 @@ export function linear_packed_f32(out: usize, xp: usize, wp: usize, bias: usize,
   const p0 = n0 >> 2;
   const p1 = min(n1, N & ~3) >> 2; // full panels of [n0, n1)
   if (T === 1) {
-    let p = p0;
-    for (; p + 8 <= p1; p += 8) gemv8(out, xp, wp, bias, p, K);
-    for (; p < p1; p++) gemv1(out, xp, wp, bias, p, K);
+    const G = (p1 - p0) >> 3; // panels per stream
+    for (let i = 0; i < G; i++) gemv8(out, xp, wp, bias, p0 + i, G, K);
+    for (let p = p0 + 8 * G; p < p1; p++) gemv1(out, xp, wp, bias, p, K);
   } else {
     const panelBytes = <usize>K << 4; // also the bytes of one 4-row tile of xp
     const tiles = (T + 3) >> 2;
