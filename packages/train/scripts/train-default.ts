@@ -1,15 +1,19 @@
 // Trains the embedded default model from scratch (or resumes it): `pnpm --filter @llmf/train train:default`.
 //   corpus     King James Bible (public domain) from Debian's bible-kjv package → data/kjv.txt
-//   tokenizer  byte-level BPE, 2048 tokens (2047 merges' worth + <|endoftext|>), trained by @llmf/tokenizer's trainBPE
-//   model      GPT-2, 4 layers, d_model 128, 4 heads, context 128, tied head (≈1.07 M parameters)
-//   training   AdamW (β 0.9/0.95, wd 0.1), lr 1.5e-3 peak, 100 warmup steps, cosine to 1.5e-4, clip 1.0,
+//   tokenizer  byte-level BPE, 4096 tokens (<|endoftext|> included), trained by @llmf/tokenizer's trainBPE
+//   model      GPT-2, 6 layers, d_model 192, 6 heads, context 128, tied head (3,480,576 parameters)
+//   training   AdamW (β 0.9/0.95, wd 0.1), lr 1e-3 peak, 100 warmup steps, cosine to 1e-4, clip 1.0,
 //              batch 8 × 128 tokens, 10% of the corpus held out for validation, seed 1337
 // Checkpoints (resumable, F32) go to runs/default every 100 steps; Ctrl-C saves one and still exports.
 // At the end the model is exported (F16) with the tokenizer to runs/default-export, with sample generations;
 // its four model files (config, weights, tokenizer, tokenizer_config) are what ships as apps/cli/models/default.
-// Options: --steps N (default 2000), --threads K (WASM worker threads, default 1), --run DIR, --out DIR.
+// One command reproduces the shipped model bit for bit (same seed, same data order; results do not depend on
+// --threads, and an interrupted run resumed with the same command continues exactly):
+//   pnpm --filter @llmf/train train:default -- --install
+// Options: --steps N (default 1600), --threads K (WASM worker threads, default 1), --run DIR, --out DIR,
+// --install (copy the exported model files over apps/cli/models/default).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer, trainBPE } from '@llmf/tokenizer';
 import {
@@ -30,12 +34,12 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 };
 const root = join(import.meta.dirname, '..');
-const steps = Number(arg('steps', '2000'));
+const steps = Number(arg('steps', '1600'));
 const threads = Number(arg('threads', '1'));
 const runDir = arg('run', join(root, 'runs/default'));
 const outDir = arg('out', join(root, 'runs/default-export'));
 const seed = 1337;
-const vocabSize = 2048;
+const vocabSize = 4096;
 
 const text = kjvCorpus(join(root, 'data/kjv.txt'));
 const tokenizerFile = join(runDir, 'tokenizer.json');
@@ -54,9 +58,9 @@ console.log(
 const config: Gpt2Config = {
   vocabSize,
   nPositions: 128,
-  nEmbd: 128,
-  nLayer: 4,
-  nHead: 4,
+  nEmbd: 192,
+  nLayer: 6,
+  nHead: 6,
   eosTokenId: vocabSize - 1,
 };
 const controller = new AbortController();
@@ -68,6 +72,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 const resume = existsSync(join(runDir, 'trainer_state.json'));
 const started = Date.now();
+let firstStep: number | undefined;
 const result = await train({
   tokens: ids,
   config,
@@ -76,8 +81,8 @@ const result = await train({
   steps,
   batchSize: 8,
   seqLen: 128,
-  learningRate: 1.5e-3,
-  minLearningRate: 1.5e-4,
+  learningRate: 1e-3,
+  minLearningRate: 1e-4,
   warmupSteps: 100,
   weightDecay: 0.1,
   gradClip: 1,
@@ -91,6 +96,7 @@ const result = await train({
   threads,
   signal: controller.signal,
   onStep: (p) => {
+    firstStep ??= p.step - 1;
     if (p.step % 10 === 0 || p.step === 1) {
       console.log(
         `step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} norm ${p.gradNorm.toFixed(2)} ` +
@@ -102,9 +108,12 @@ const result = await train({
     console.log(`eval step ${e.step} val loss ${e.valLoss.toFixed(4)} ppl ${Math.exp(e.valLoss).toFixed(2)}`),
 });
 const minutes = (Date.now() - started) / 60000;
+const sessionSteps = result.step - (firstStep ?? result.step);
+const sessionTokensPerSecond = (sessionSteps * 8 * 128) / (minutes * 60);
 console.log(
   `${result.aborted ? 'stopped' : 'done'} at step ${result.step}: train ${result.trainLoss.toFixed(4)} val ${result.valLoss.toFixed(4)} ` +
-    `(ppl ${Math.exp(result.valLoss).toFixed(2)}), ${result.parameters} parameters, ${minutes.toFixed(1)} min this session`,
+    `(ppl ${Math.exp(result.valLoss).toFixed(2)}), ${result.parameters} parameters, ${minutes.toFixed(1)} min this session ` +
+    `(${sessionSteps} steps, ${sessionTokensPerSecond.toFixed(0)} tok/s including validation and checkpoints)`,
 );
 
 // Export: F16 weights + tokenizer, the files the CLI embeds.
@@ -131,5 +140,12 @@ const samples = prompts.map((prompt, i) => ({
 for (const s of samples) console.log(`--- ${s.prompt}\n${s.text}`);
 writeFileSync(
   join(outDir, 'training-summary.json'),
-  `${JSON.stringify({ step: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, parameters: result.parameters, tensors: namedParams(result.model.params).length, samples }, null, 2)}\n`,
+  `${JSON.stringify({ config, seed, threads, session: { steps: sessionSteps, minutes, tokensPerSecond: sessionTokensPerSecond }, step: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, parameters: result.parameters, tensors: namedParams(result.model.params).length, samples }, null, 2)}\n`,
 );
+if (process.argv.includes('--install')) {
+  const target = join(root, '../../apps/cli/models/default');
+  for (const name of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']) {
+    copyFileSync(join(outDir, name), join(target, name));
+  }
+  console.log(`installed the model files in ${target}`);
+}
