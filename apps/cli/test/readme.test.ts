@@ -42,15 +42,15 @@ describe('README examples', () => {
     expect(JSON.parse(get('llmf bench')).prefill_tok_s).toBeGreaterThan(0);
     // the outputs shown in the README, from the embedded default model
     expect(get('echo "And God said" | llmf generate --temperature 0')).toBe(
-      ' unto him, I will not be a man, and the LORD hath said unto me, and I\n',
+      ', I will not be a man, and will not be a man, and to be a man\n',
     );
     expect(readme).toContain(
-      '\n```\n unto him, I will not be a man, and the LORD hath said unto me, and I\n```\n',
+      '\n```\n, I will not be a man, and will not be a man, and to be a man\n```\n',
     );
     const explained = get('llmf explain "The cat sat" --seed 42');
     expect(explained).toContain('"The cat sat" → ["The", " c", "at", " sat"] → IDs: [448, 279, 278, 1253]');
-    expect(explained).toContain('Layer 4: " sat" attends to "The" 0.41, " sat" 0.32, "at" 0.16');
-    expect(explained).toContain('logits: ["is"=5.59, " upon"=5.12, " down"=4.72, " on"=4.50, ...]');
-    expect(explained).toContain('→ " in" (id 286)');
+    expect(explained).toContain('Layer 4: " sat" attends to "The" 0.42, " sat" 0.28, "at" 0.16');
+    expect(explained).toContain('logits: [" down"=6.85, " upon"=5.90, " on"=5.66, " in"=5.57, ...]');
+    expect(explained).toContain('→ " into" (id 475)');
   });
 });

@@ -33,7 +33,7 @@ const output = byId('output');
 
 document.body.dataset.state = 'loading';
 byId('model-note').textContent =
-  'The embedded default model is the one the llmf CLI ships: a 1.07 M-parameter GPT-2 trained on the King James Bible. It writes King James English whose grammar holds over a few words and whose meaning does not. You can load any other model folder too.';
+  'The embedded default model is the one the llmf CLI ships: a 3.5 M-parameter GPT-2 trained on the King James Bible. It writes King James English whose grammar holds over a clause or two and whose meaning does not. You can load any other model folder too.';
 
 // ——— loading ———
 
