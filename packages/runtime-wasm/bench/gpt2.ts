@@ -2,7 +2,9 @@
 //   @llmf wasm backend  vs  onnxruntime-web (WASM SIMD, same threads)  vs  onnxruntime-node (native CPU)
 // Prefill: one forward of a 128-token prompt, logits of the last position only (what generation needs).
 // Decode: 31 greedy steps over the KV cache after the prefill's token (32 tokens in all), one token each.
-// Medians of RUNS runs (default 3), the runtimes taking turns; 1 and 2 threads (THREADS=1,2).
+// Medians of RUNS runs (default 3), the runtimes taking turns; 1 and 2 threads (THREADS=1,2). Before each
+// @llmf run a one-thread memory-bandwidth probe (bench/probes.ts) runs, and that run's decode weight bytes/s
+// are compared with it ("decode of 1-thread bandwidth", median of the per-run ratios).
 // Model: /work/shared/tools/make-gpt2-bench-model DIR writes the checkpoint and model.onnx; pass DIR as
 // LLMF_BENCH_MODEL (default /work/bench-models/gpt2-124m). Prints a table and one JSON line.
 
@@ -14,7 +16,7 @@ import { readSafetensors } from '@llmf/tensor';
 import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
 import type * as OrtTypes from 'onnxruntime-node';
 import { createWasmBackend } from '../src/wasm/index';
-import { bandwidthGBs, peakGflops } from './probes';
+import { bandwidthGBs, bandwidthProbe, peakGflops } from './probes';
 
 const dir = process.env.LLMF_BENCH_MODEL ?? '/work/bench-models/gpt2-124m';
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -34,12 +36,16 @@ const config = configFromHuggingFace(rawConfig);
 const { nLayer: L, nHead: H, dHead: D, vocabSize: V, dModel: C } = config;
 // a fixed prompt: ids spread over the vocabulary
 const prompt = Array.from({ length: PROMPT }, (_, i) => (i * 7919 + 13) % V);
+// f32 weight bytes one decoded token reads: every block's projections and MLP, and the LM head
+const weightBytesPerToken = 4 * (L * (4 * C * C + 2 * C * 4 * C) + V * C);
 
 interface Result {
   runtime: string;
   threads: number;
   prefillMs: number;
   decodeMs: number;
+  /** @llmf only: median over runs of (decode weight bytes/s) / (the bandwidth probe just before that run). */
+  ofBandwidth?: number;
   ids: number[];
 }
 
@@ -141,14 +147,23 @@ async function measure(threads: number): Promise<Result[]> {
   const samples = runners.map(() => ({
     prefill: [] as number[],
     decode: [] as number[],
+    ofBandwidth: [] as number[],
     ids: [] as number[],
   }));
+  // the machine's bandwidth moves with its load: probe it right before each @llmf run, compare within the run
+  const probe = await bandwidthProbe();
   for (let r = 0; r < RUNS; r++) {
     for (let i = 0; i < runners.length; i++) {
+      const ours = runners[i].runtime.startsWith('@llmf');
+      const limit = ours ? probe(3) : 0;
       const s = await runners[i].once();
       samples[i].prefill.push(s.prefillMs);
       samples[i].decode.push(s.decodeMs);
       samples[i].ids = s.ids;
+      if (ours)
+        samples[i].ofBandwidth.push(
+          (((DECODE - 1) / (s.decodeMs / 1000)) * weightBytesPerToken) / 1e9 / limit,
+        );
     }
   }
   for (let i = 0; i < runners.length; i++) {
@@ -158,6 +173,7 @@ async function measure(threads: number): Promise<Result[]> {
       threads,
       prefillMs: median(s.prefill),
       decodeMs: median(s.decode),
+      ofBandwidth: s.ofBandwidth.length > 0 ? median(s.ofBandwidth) : undefined,
       ids: s.ids,
     });
     await runners[i].release();
@@ -189,8 +205,6 @@ for (const threads of THREADS) {
 
 const peak = await peakGflops();
 const bandwidth = await bandwidthGBs();
-// f32 weight bytes one decoded token reads: every block's projections and MLP, and the LM head
-const weightBytesPerToken = 4 * (L * (4 * C * C + 2 * C * 4 * C) + V * C);
 const prefillFlops = flops(PROMPT, 0);
 const decodeFlops = Array.from({ length: DECODE - 1 }, (_, i) => flops(1, PROMPT + i)).reduce(
   (a, b) => a + b,
@@ -207,6 +221,8 @@ const rows = results.map((r) => {
     'prefill GFLOP/s': +(prefillFlops / r.prefillMs / 1e6).toFixed(2),
     'decode GFLOP/s': +(decodeFlops / r.decodeMs / 1e6).toFixed(2),
     'decode weight GB/s': +((((DECODE - 1) / (r.decodeMs / 1000)) * weightBytesPerToken) / 1e9).toFixed(2),
+    'decode of 1-thread bandwidth':
+      r.ofBandwidth === undefined ? '' : `${(100 * r.ofBandwidth).toFixed(0)} %`,
     'prefill vs ort-web': web ? +(web.prefillMs / r.prefillMs).toFixed(2) : '',
     'decode vs ort-web': web ? +(web.decodeMs / r.decodeMs).toFixed(2) : '',
     'prefill vs 1 thread': one ? +(one.prefillMs / r.prefillMs).toFixed(2) : '',

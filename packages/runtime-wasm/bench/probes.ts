@@ -30,18 +30,28 @@ export async function peakGflops(simd: SimdLevel = 'simd128'): Promise<number> {
   return (iters * 96) / Math.min(...samples) / 1e6;
 }
 
-/** GB/s of one thread reading `bytes` (default 256 MiB, far above the caches) of wasm memory (fastest of `passes`). */
-export async function bandwidthGBs(bytes = 256 * 2 ** 20, passes = 5): Promise<number> {
+/**
+ * A bandwidth probe over its own `bytes` (default 256 MiB, far above the caches) of wasm memory, allocated and
+ * touched once: each call returns the GB/s of one thread reading it, the fastest of `passes`.
+ */
+export async function bandwidthProbe(bytes = 256 * 2 ** 20): Promise<(passes?: number) => number> {
   const offset = 2 ** 20;
   const { memory, exports } = await instantiate('simd128', Math.ceil((bytes + offset) / 65536));
   new Float32Array(memory.buffer, offset, bytes / 4).fill(1); // touch every page first
-  const times: number[] = [];
-  let sink = 0;
-  for (let i = 0; i < passes; i++) {
-    const t0 = performance.now();
-    sink += exports.stream_read_f32(offset, bytes);
-    times.push(performance.now() - t0);
-  }
-  if (!(sink > 0)) throw new Error('stream_read_f32 returned nothing');
-  return bytes / (Math.min(...times) / 1e3) / 1e9;
+  return (passes = 5) => {
+    const times: number[] = [];
+    let sink = 0;
+    for (let i = 0; i < passes; i++) {
+      const t0 = performance.now();
+      sink += exports.stream_read_f32(offset, bytes);
+      times.push(performance.now() - t0);
+    }
+    if (!(sink > 0)) throw new Error('stream_read_f32 returned nothing');
+    return bytes / (Math.min(...times) / 1e3) / 1e9;
+  };
+}
+
+/** GB/s of one thread reading `bytes` (default 256 MiB) of wasm memory (fastest of `passes`). */
+export async function bandwidthGBs(bytes = 256 * 2 ** 20, passes = 5): Promise<number> {
+  return (await bandwidthProbe(bytes))(passes);
 }
