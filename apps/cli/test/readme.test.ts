@@ -44,9 +44,7 @@ describe('README examples', () => {
     expect(get('echo "And God said" | llmf generate --temperature 0')).toBe(
       ', I will not be a man, and will not be a man, and to be a man\n',
     );
-    expect(readme).toContain(
-      '\n```\n, I will not be a man, and will not be a man, and to be a man\n```\n',
-    );
+    expect(readme).toContain('\n```\n, I will not be a man, and will not be a man, and to be a man\n```\n');
     const explained = get('llmf explain "The cat sat" --seed 42');
     expect(explained).toContain('"The cat sat" → ["The", " c", "at", " sat"] → IDs: [448, 279, 278, 1253]');
     expect(explained).toContain('Layer 4: " sat" attends to "The" 0.42, " sat" 0.28, "at" 0.16');
