@@ -42,6 +42,9 @@ export function attention_f32(
   const kvRow = (<usize>Hkv * <usize>D) << 2; // bytes from one key to the next
   const headBytes = <usize>D << 2;
   const rowBytes: usize = S > 0 ? ((<usize>S << 2) + 63) & ~63 : 64; // one score row
+  // query heads per kv head (H % Hkv = 0): head h reads kv head g = ⌊h / group⌋, tracked by a counter in
+  // the loops below (a division per key and head costs more than the dot product it indexes)
+  const group = Hkv > 0 ? H / Hkv : 1;
   for (let b0 = h0; b0 < h1; b0 += hb) {
     const b1 = min(b0 + hb, h1);
     for (let t = 0; t < T; t++) {
@@ -49,8 +52,13 @@ export function attention_f32(
       // scores[h][s] = q[t,h]·k[s,g(h)] · scale, one key row at a time
       for (let s = 0; s < visible; s++) {
         const kr = k + <usize>s * kvRow;
+        let g = b0 / group;
+        let r = b0 - g * group - 1; // h mod group, one behind
         for (let h = b0; h < b1; h++) {
-          const g = <i32>((<i64>h * <i64>Hkv) / <i64>H);
+          if (++r === group) {
+            r = 0;
+            g++;
+          }
           const qr = q + (<usize>(t * H + h) * <usize>D << 2);
           store<f32>(scratch + <usize>(h - b0) * rowBytes + (<usize>s << 2), dot(qr, kr + <usize>g * headBytes, D) * scale);
         }
@@ -68,11 +76,16 @@ export function attention_f32(
       // out[t, h] = Σ_s p[h][s] · v[s, g(h)], one value row at a time; keys of weight 0 are skipped
       for (let s = 0; s < visible; s++) {
         const vs = v + <usize>s * kvRow;
+        let g = b0 / group;
+        let r = b0 - g * group - 1; // h mod group, one behind
         for (let h = b0; h < b1; h++) {
+          if (++r === group) {
+            r = 0;
+            g++;
+          }
           const ps = load<f32>(scratch + <usize>(h - b0) * rowBytes + (<usize>s << 2));
           if (ps == 0) continue;
           const p = f32x4.splat(ps);
-          const g = <i32>((<i64>h * <i64>Hkv) / <i64>H);
           const vr = vs + <usize>g * headBytes;
           const or = out + (<usize>(t * H + h) * <usize>D << 2);
           let d = 0;
