@@ -5,7 +5,8 @@
 // glue's fixed scratch). The GEMM micro-kernel keeps a 4 × 8 tile of outputs (4 rows of x, two panels) in
 // 8 f32x4 accumulators: per k, 2 weight loads + 4 splats of x feed 8 multiply-adds, from two sequential
 // streams and with no horizontal sums at the end. Decode (T = 1) streams eight panels at once, like the
-// unpacked GEMV tile, each stream a long sequential run over an eighth of the panels. The ≤ 3 tail rows (GPT-2's 50257-token head has 1) are plain dot products.
+// unpacked GEMV tile, each stream a long sequential run over an eighth of the panels. The ≤ 3 tail rows
+// (GPT-2's 50257-row head has 1) are plain dot products.
 // Legend: T = rows of x, K = inner, N = output columns; [n0, n1) are this caller's columns (multiples of 8
 // except at N), so threads split N.
 import { madd } from './simd-math';
@@ -234,9 +235,9 @@ function gemv1(out: usize, x: usize, wp: usize, bias: usize, p: i32, K: i32): vo
 }
 
 /**
- * out [T, N] columns [n0, n1) = x [T, K] · wᵀ + bias (bias = 0 for none), with w packed by pack4_f32 (wp).
- * T > 1: xp is x packed by pack4_f32 (the glue packs a block of at most a few dozen rows at a time, so xp
- * stays in L2 while the panels stream past it); T = 1: xp is the plain x row. n0 is a multiple of 8.
+ * out [T, N] columns [n0, n1) = x [T, K] · wᵀ + bias (bias = 0 for none), with w packed in place by
+ * pack4_inplace_f32 (wp). T > 1: xp is x packed by pack4_f32 (the glue packs a block of at most 64 rows at a
+ * time, so xp stays in L2 while the panels stream past it); T = 1: xp is the plain x row. n0 is a multiple of 8.
  */
 export function linear_packed_f32(out: usize, xp: usize, wp: usize, bias: usize, T: i32, K: i32, N: i32, n0: i32, n1: i32): void {
   const p0 = n0 >> 2;
