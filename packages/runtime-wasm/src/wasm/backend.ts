@@ -290,24 +290,13 @@ function makeBackend(
     }
   }
 
-  /** linear with w packed by packLinear: the 4 × 8 register-tile GEMM (T > 1) or the 8-panel GEMV (T = 1). */
-  function linearPacked(out: Tensor, x: Tensor, w: PackedTensor, bias?: Tensor): void {
-    checkTensor('linear', 'x', x, 2);
+  /**
+   * The packed kernels of linear (arguments already checked): the 4 × 8 register-tile GEMM over blocks of
+   * packed x rows (T > 1), or the 8-panel GEMV (T = 1).
+   */
+  function linearPacked(out: Tensor, x: Tensor, w: PackedTensor, bias: Tensor | undefined): void {
     const [T, K] = x.shape;
-    const [N, K2] = w.shape;
-    checkPacked('linear', 'w', w);
-    if (K !== K2) {
-      shapeError(
-        'linear',
-        `x ${fmt(x.shape)} · wᵀ with packed w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
-      );
-    }
-    if (bias !== undefined) checkShape('linear', 'bias', bias, [N]);
-    checkShape('linear', 'out', out, [T, N]);
-    checkNoOverlap('linear', 'out', out, 'x', x);
-    checkNoOverlap('linear', 'out', out, 'w', w);
-    if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
-    if (T * N === 0) return;
+    const N = w.shape[0];
     const b = bind('linear', [x, w, bias], [out]);
     const [px, pw, pbias, po] = b.ptrs;
     const columns = (p: number, xp: number, rows: number) =>
@@ -441,18 +430,16 @@ function makeBackend(
     },
 
     linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void {
-      if (isPackedTensor(w)) {
-        linearPacked(out, x, w, bias);
-        return;
-      }
       checkTensor('linear', 'x', x, 2);
-      checkWeight('linear', 'w', w, 2);
+      const packed = isPackedTensor(w);
+      if (packed) checkPacked('linear', 'w', w);
+      else checkWeight('linear', 'w', w, 2);
       const [T, K] = x.shape;
       const [N, K2] = w.shape;
       if (K !== K2) {
         shapeError(
           'linear',
-          `x ${fmt(x.shape)} · wᵀ with w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
+          `x ${fmt(x.shape)} · wᵀ with ${packed ? 'packed ' : ''}w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
         );
       }
       if (bias !== undefined) checkShape('linear', 'bias', bias, [N]);
@@ -461,6 +448,10 @@ function makeBackend(
       checkNoOverlap('linear', 'out', out, 'w', w);
       if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
       if (T * N === 0) return;
+      if (packed) {
+        linearPacked(out, x, w, bias);
+        return;
+      }
       const b = bind('linear', [x, w, bias], [out]);
       const [px, pw, pbias, po] = b.ptrs;
       // [T, K] · [N, K]ᵀ + [N] → [T, N], rows of w split over threads in multiples of 8; a half w is
