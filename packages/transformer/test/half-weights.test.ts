@@ -5,43 +5,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Backend,
-  bf16BytesToF32,
   createReferenceBackend,
-  f16BytesToF32,
   isHalfTensor,
   LlmfError,
-  parseSafetensorsHeader,
   readSafetensors,
   type Tensor,
   type WeightTensor,
 } from '@llmf/tensor';
 import { describe, expect, test } from 'vitest';
-import { configFromHuggingFace, loadTransformer, type TensorSource } from '../src/index';
+import { configFromHuggingFace, loadTransformer } from '../src/index';
+import { halfSource } from './helpers';
 
 const fixtures = join(__dirname, '../../../fixtures/models');
-
-/** A TensorSource over a safetensors file's bytes that can hand out F16 / BF16 bits as stored. */
-function halfSource(bytes: Uint8Array): TensorSource {
-  const entries = parseSafetensorsHeader(bytes).entries;
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const raw = (name: string) => {
-    const e = byName.get(name)!;
-    return bytes.slice(e.begin, e.end);
-  };
-  return {
-    entries: entries.map((e) => ({ name: e.name, shape: e.shape, dtype: e.dtype })),
-    readInto(name, out) {
-      const e = byName.get(name)!;
-      const into = out as Float32Array<ArrayBuffer>;
-      if (e.dtype === 'F16') f16BytesToF32(raw(name), into);
-      else if (e.dtype === 'BF16') bf16BytesToF32(raw(name), into);
-      else out.set(new Float32Array(raw(name).buffer));
-    },
-    readHalfInto(name, out) {
-      out.set(new Uint16Array(raw(name).buffer));
-    },
-  };
-}
 
 /** The reference backend, recording every linear weight and embedding table it is given. */
 function recordingBackend() {

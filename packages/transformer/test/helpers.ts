@@ -1,8 +1,14 @@
 // Test helpers: a seeded generator (mulberry32), random models built directly from a config, and
 // fast-check arbitraries for small configs. No Math.random.
 import { fc } from '@fast-check/vitest';
-import { createReferenceBackend } from '@llmf/tensor';
-import { createConfig, type ModelConfig, type ModelConfigInit, randomTensors } from '../src/index';
+import { bf16BytesToF32, createReferenceBackend, f16BytesToF32, parseSafetensorsHeader } from '@llmf/tensor';
+import {
+  createConfig,
+  type ModelConfig,
+  type ModelConfigInit,
+  randomTensors,
+  type TensorSource,
+} from '../src/index';
 import { loadTransformer, type Transformer } from '../src/transformer';
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
@@ -82,4 +88,27 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** n random token ids in [0, V). */
 export function randomIds(random: () => number, n: number, V: number): number[] {
   return Array.from({ length: n }, () => Math.floor(random() * V));
+}
+
+/** A TensorSource over a safetensors file's bytes that can hand out F16 / BF16 bits as stored. */
+export function halfSource(bytes: Uint8Array): TensorSource {
+  const entries = parseSafetensorsHeader(bytes).entries;
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const raw = (name: string) => {
+    const e = byName.get(name)!;
+    return bytes.slice(e.begin, e.end);
+  };
+  return {
+    entries: entries.map((e) => ({ name: e.name, shape: e.shape, dtype: e.dtype })),
+    readInto(name, out) {
+      const e = byName.get(name)!;
+      const into = out as Float32Array<ArrayBuffer>;
+      if (e.dtype === 'F16') f16BytesToF32(raw(name), into);
+      else if (e.dtype === 'BF16') bf16BytesToF32(raw(name), into);
+      else out.set(new Float32Array(raw(name).buffer));
+    },
+    readHalfInto(name, out) {
+      out.set(new Uint16Array(raw(name).buffer));
+    },
+  };
 }

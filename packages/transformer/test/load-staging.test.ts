@@ -4,16 +4,10 @@
 // Tensors used as stored are read straight into their backend buffers. The logits stay PyTorch's.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createReferenceBackend,
-  f16BytesToF32,
-  parseSafetensorsHeader,
-  readSafetensors,
-  type Tensor,
-} from '@llmf/tensor';
+import { createReferenceBackend, readSafetensors, type Tensor } from '@llmf/tensor';
 import { describe, expect, test } from 'vitest';
 import { configFromHuggingFace, loadTransformer, type TensorSource, tensorSourceOf } from '../src/index';
-import { maxAbsDiff } from './helpers';
+import { halfSource, maxAbsDiff } from './helpers';
 
 const fixtures = join(__dirname, '../../../fixtures/models');
 const staged = /\.(c_attn\.(weight|bias)|c_fc\.weight|c_proj\.weight)$/; // GPT-2: transposed or split
@@ -46,26 +40,6 @@ function recording(inner: TensorSource) {
   return { source, reads };
 }
 
-/** F16 bits as stored (readHalfInto) or widened (readInto), from a safetensors file's bytes. */
-function f16Source(bytes: Uint8Array): TensorSource {
-  const entries = parseSafetensorsHeader(bytes).entries;
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const raw = (name: string) => {
-    const e = byName.get(name)!;
-    return bytes.slice(e.begin, e.end);
-  };
-  return {
-    entries: entries.map((e) => ({ name: e.name, shape: e.shape, dtype: e.dtype })),
-    readInto(name, out) {
-      if (byName.get(name)!.dtype === 'F16') f16BytesToF32(raw(name), out as Float32Array<ArrayBuffer>);
-      else out.set(new Float32Array(raw(name).buffer));
-    },
-    readHalfInto(name, out) {
-      out.set(new Uint16Array(raw(name).buffer));
-    },
-  };
-}
-
 /** The staged reads share one buffer of 4 bytes × the largest staged tensor; the others have their own. */
 function expectOneStagingBuffer(reads: Map<string, { buffer: ArrayBufferLike; length: number }>): void {
   const stagedReads = [...reads].filter(([name]) => staged.test(name)).map(([, r]) => r);
@@ -88,7 +62,7 @@ describe('loading stages split / transposed tensors in one reused host buffer', 
 
   test("gpt2-tiny-f16 (weights 'half'): the 16-bit reads share it too, logits as expected", () => {
     const f = fixture('gpt2-tiny-f16');
-    const { source, reads } = recording(f16Source(f.bytes));
+    const { source, reads } = recording(halfSource(f.bytes));
     const model = loadTransformer({
       config: f.config,
       tensors: source,
