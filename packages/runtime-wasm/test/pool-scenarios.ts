@@ -59,7 +59,7 @@ function maxError(M: number, K: number, N: number): number {
   fill(M, K, N, 0);
   let detail = '';
   try {
-    pool.run(OP_MATMUL, [OUT, A, B, M, K, N], [0, N / 2, N / 2, N], () => {
+    pool.run(OP_MATMUL, [OUT, A, B, M, K, N], N, N / 2, () => {
       throw new Error('a trap on the calling thread');
     });
     detail = 'the throwing share did not throw';
@@ -71,9 +71,7 @@ function maxError(M: number, K: number, N: number): number {
     const kk = 1 + (job % 17);
     const n = 16 * (2 + (job % 3));
     fill(m, kk, n, job);
-    pool.run(OP_MATMUL, [OUT, A, B, m, kk, n], [0, 16, 16, n], () =>
-      k.matmul_f32(OUT, A, B, m, kk, n, 0, 16),
-    );
+    pool.run(OP_MATMUL, [OUT, A, B, m, kk, n], n, 16, (n0, n1) => k.matmul_f32(OUT, A, B, m, kk, n, n0, n1));
     const e = maxError(m, kk, n);
     if (!(e < 1e-4)) detail = `job ${job}: [${m}, ${kk}] · [${kk}, ${n}] off by ${e}`;
   }
@@ -94,7 +92,7 @@ function maxError(M: number, K: number, N: number): number {
   for (let round = 0; round < 20 && detail === ''; round++) {
     fill(m, kk, n, round);
     // publish as run() does, all of the job on the worker, but hold the notify back
-    pool.run(OP_MATMUL, [OUT, A, B, m, kk, n], [0, 0, 0, n], () => {});
+    pool.run(OP_MATMUL, [OUT, A, B, m, kk, n], n, n, () => {}, false);
     await new Promise((resolve) => setTimeout(resolve, 5)); // the worker is asleep on GEN again
     Atomics.notify(control, GEN); // the late notify of the job just done
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -107,6 +105,32 @@ function maxError(M: number, K: number, N: number): number {
   pool.dispose();
 }
 
+// 2b. A slow participant takes fewer chunks: the calling thread's first chunk does not finish until the
+//     worker has claimed every other chunk (it waits on the shared counter), so the worker computes seven of
+//     the eight and the product is still whole.
+{
+  const pool = await ThreadPool.create(module, memory, 2);
+  const control = (pool as unknown as { control: Int32Array }).control;
+  const NEXT = 4;
+  const [M, K, N] = [8, 64, 128];
+  fill(M, K, N, 3);
+  const mine: number[] = [];
+  let detail = '';
+  pool.run(OP_MATMUL, [OUT, A, B, M, K, N], N, 16, (n0, n1) => {
+    if (mine.length === 0) {
+      const until = Date.now() + 10_000;
+      while (Atomics.load(control, NEXT) < N / 16 && Date.now() < until); // the worker claims the rest
+    }
+    mine.push(n0);
+    k.matmul_f32(OUT, A, B, M, K, N, n0, n1);
+  });
+  if (mine.length !== 1) detail = `the calling thread ran ${mine.length} chunks (${mine.join(', ')}), not 1`;
+  const e = maxError(M, K, N);
+  if (detail === '' && !(e < 1e-4)) detail = `off by ${e}`;
+  report('slow-caller', detail === '', detail);
+  pool.dispose();
+}
+
 // 3. A worker that died between jobs: the next job throws ThreadPoolError instead of waiting forever.
 {
   const pool = await ThreadPool.create(module, memory, 2);
@@ -115,9 +139,7 @@ function maxError(M: number, K: number, N: number): number {
   await new Promise((resolve) => setTimeout(resolve, 10)); // let the 'exit' event through
   let detail = 'no error';
   try {
-    pool.run(OP_MATMUL, [OUT, A, B, 1, 1, 32], [0, 16, 16, 32], () =>
-      k.matmul_f32(OUT, A, B, 1, 1, 32, 0, 16),
-    );
+    pool.run(OP_MATMUL, [OUT, A, B, 1, 1, 32], 32, 16, (n0, n1) => k.matmul_f32(OUT, A, B, 1, 1, 32, n0, n1));
   } catch (e) {
     detail = isPoolError(e) ? '' : `threw ${String(e)}`;
   }
@@ -132,13 +154,13 @@ function maxError(M: number, K: number, N: number): number {
   const [M, K, N] = [512, 1024, 2048]; // 2³⁰ multiply-adds on the worker
   let detail = 'no error';
   try {
-    pool.run(OP_MATMUL, [OUT - 8 * MiB, A, B - 4 * MiB, M, K, N], [0, 0, 0, N], () => {});
+    pool.run(OP_MATMUL, [OUT - 8 * MiB, A, B - 4 * MiB, M, K, N], N, N, () => {}, false);
   } catch (e) {
     detail = isPoolError(e) ? '' : `threw ${String(e)}`;
   }
   if (detail === '') {
     try {
-      pool.run(OP_MATMUL, [OUT, A, B, 1, 1, 32], [0, 16, 16, 32], () => {});
+      pool.run(OP_MATMUL, [OUT, A, B, 1, 1, 32], 32, 16, () => {});
       detail = 'a stopped pool ran a job';
     } catch (e) {
       if (!isPoolError(e)) detail = `later job threw ${String(e)}`;

@@ -1,5 +1,6 @@
 // The worker thread pool never deadlocks: the scenarios of pool-scenarios.ts (a throwing share on the
-// calling thread followed by 3000 checked jobs, a notify that arrives after its job was done, a dead
+// calling thread followed by 3000 checked jobs, a notify that arrives after its job was done, a slow
+// calling thread whose chunks the worker takes over, a dead
 // worker, a worker past the timeout) run in a child process; a hang there is killed by the watchdog and
 // fails this test instead of freezing the runner.
 import { execFile } from 'node:child_process';
@@ -39,12 +40,13 @@ function runScenarios(): Promise<{ outcomes: Outcome[]; error: string }> {
 }
 
 describe('thread pool', () => {
-  it('stays in step after a throwing share or a late notify; a dead or hung worker is a ThreadPoolError', async () => {
+  it('stays in step after a throwing share or a late notify; balances a slow thread; a dead or hung worker is a ThreadPoolError', async () => {
     const { outcomes, error } = await runScenarios();
     expect(error).toBe('');
     expect(outcomes).toEqual([
       { name: 'self-throws', ok: true, detail: '' },
       { name: 'late-notify', ok: true, detail: '' },
+      { name: 'slow-caller', ok: true, detail: '' },
       { name: 'dead-worker', ok: true, detail: '' },
       { name: 'timeout', ok: true, detail: '' },
     ]);

@@ -96,12 +96,12 @@ function warnOnce(message: string): void {
   console.warn(message);
 }
 
-/** [start, end) pairs splitting `total` into `parts` chunks, each a multiple of `align` but the last. */
-function split(total: number, parts: number, align: number): number[] {
-  const chunk = Math.ceil(total / parts / align) * align;
-  const ranges: number[] = [];
-  for (let i = 0; i < parts; i++) ranges.push(Math.min(i * chunk, total), Math.min((i + 1) * chunk, total));
-  return ranges;
+/** Chunks per participant of a job on the pool: enough that a slower core takes fewer of them. */
+const CHUNKS_PER_THREAD = 4;
+
+/** Items per chunk when `parts` participants share `total` items: a multiple of `align`, at least `align`. */
+function chunkSize(total: number, parts: number, align: number): number {
+  return Math.max(1, Math.ceil(total / (parts * CHUNKS_PER_THREAD) / align)) * align;
 }
 
 /**
@@ -235,7 +235,7 @@ function makeBackend(
     };
   }
 
-  /** Run a column- or head-split job on the pool when it is worth it, else on this thread. */
+  /** Run a job split by columns or heads (chunks of multiples of `align`) on the pool when it is worth it, else on this thread. */
   function runSplit(
     opCode: number,
     args: number[],
@@ -248,10 +248,7 @@ function makeBackend(
       local(0, total);
       return;
     }
-    const ranges = split(total, pool.size, align);
-    pool.run(opCode, args, ranges, () => {
-      if (ranges[1] > ranges[0]) local(ranges[0], ranges[1]);
-    });
+    pool.run(opCode, args, total, chunkSize(total, pool.size, align), local);
   }
 
   function unary(

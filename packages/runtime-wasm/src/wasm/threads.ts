@@ -13,6 +13,7 @@ import {
   FAILED,
   GEN,
   LEFT,
+  NEXT,
   OP,
   OP_STOP,
   workerSource,
@@ -75,7 +76,7 @@ export class ThreadPool {
   private constructor(size: number, control: SharedArrayBuffer, workers: WorkerHandle[], timeoutMs: number) {
     this.size = size;
     this.control = new Int32Array(control, 0, 16);
-    this.args = new Float64Array(control, ARGS_OFFSET, ARG_COUNT + 2 * 64);
+    this.args = new Float64Array(control, ARGS_OFFSET, ARG_COUNT + 2);
     this.workers = workers;
     this.timeoutMs = timeoutMs;
   }
@@ -150,10 +151,20 @@ export class ThreadPool {
   }
 
   /**
-   * Run one job: `args` are the kernel arguments, `ranges[i]` = [start, end) of participant i; `self`
-   * runs participant 0's range on the calling thread. Returns when every participant is done.
+   * Run one job of `total` items (output columns, heads) in chunks of `chunk`: every participant, the
+   * calling thread first among them, claims the next chunk from a shared counter until none is left, so a
+   * thread that runs slower (a busy core) takes fewer chunks instead of holding the others up. `args` are
+   * the kernel arguments; `self(r0, r1)` runs the chunk [r0, r1) on the calling thread. Returns when every
+   * participant is done. `callerWorks: false` leaves every chunk to the workers (tests use it).
    */
-  run(op: number, args: readonly number[], ranges: readonly number[], self: () => void): void {
+  run(
+    op: number,
+    args: readonly number[],
+    total: number,
+    chunk: number,
+    self: (r0: number, r1: number) => void,
+    callerWorks = true,
+  ): void {
     if (this.broken !== undefined) {
       throw new ThreadPoolError(
         `wasm backend: the worker thread pool cannot run kernels (${this.broken}); create a new backend`,
@@ -161,20 +172,23 @@ export class ThreadPool {
     }
     const a = this.args;
     for (let i = 0; i < args.length; i++) a[i] = args[i];
-    for (let i = 0; i < ranges.length; i++) a[ARG_COUNT + i] = ranges[i];
+    a[ARG_COUNT] = total;
+    a[ARG_COUNT + 1] = chunk;
     const control = this.control;
     Atomics.store(control, FAILED, 0);
     Atomics.store(control, OP, op);
+    Atomics.store(control, NEXT, 0);
     Atomics.store(control, LEFT, this.size - 1);
     Atomics.add(control, GEN, 1);
     Atomics.notify(control, GEN);
-    // subtle: wait for the workers even when our own share throws. Returning early leaves a worker
-    // inside this job; the next job then stores LEFT = size − 1, this job's late decrement consumes it,
-    // that job's decrement takes LEFT to −1, and a later caller waits forever for LEFT = 0.
     let threw = false;
     let thrown: unknown;
     try {
-      self();
+      // subtle: after a throw the calling thread claims nothing more; the workers finish the job
+      for (let c = callerWorks ? Atomics.add(control, NEXT, 1) : total; c * chunk < total; ) {
+        self(c * chunk, Math.min(total, (c + 1) * chunk));
+        c = Atomics.add(control, NEXT, 1);
+      }
     } catch (e) {
       threw = true;
       thrown = e;

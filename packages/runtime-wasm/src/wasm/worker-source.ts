@@ -1,7 +1,8 @@
 // The worker side of the thread pool, as plain JavaScript source: Node runs it with
 // `new Worker(source, { eval: true, workerData })`, browsers from a Blob URL (init arrives by message).
 // Each worker instantiates the kernel module over the one shared memory and loops:
-//   wait until control[GEN] changes → run its share (range [r0, r1) of the job) → decrement control[LEFT]
+//   wait until control[GEN] changes → claim chunks [r0, r1) of the job (control[NEXT]) and run them until
+//   none is left → decrement control[LEFT]
 // The job's arguments sit in a Float64Array after the control words (pointers < 2³² are exact in f64).
 
 /** Control words (Int32Array over the control SharedArrayBuffer). */
@@ -9,10 +10,11 @@ export const GEN = 0; // job generation: bumped by the caller for every job
 export const LEFT = 1; // participants still running the current job
 export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention, 4 = linear (f16 w), 5 = linear (bf16 w), 6 = linear (packed w)
 export const FAILED = 3; // set to 1 by a worker whose kernel threw
-/** Byte offset of the Float64Array of arguments: [0, 16) kernel args (attention: 14 = heads per block, 15 = scratch bytes per participant), 16 + 2i / 17 + 2i the range of participant i. */
+export const NEXT = 4; // the next chunk of the current job to claim (Atomics.add)
+/** Byte offset of the Float64Array of arguments: [0, 16) kernel args (attention: 14 = heads per block, 15 = scratch bytes per participant), 16 = the job's items, 17 = items per chunk. */
 export const ARGS_OFFSET = 64;
 export const ARG_COUNT = 16;
-export const CONTROL_BYTES = ARGS_OFFSET + 8 * (ARG_COUNT + 2 * 64);
+export const CONTROL_BYTES = ARGS_OFFSET + 8 * (ARG_COUNT + 2);
 
 export const OP_STOP = 0;
 export const OP_LINEAR = 1;
@@ -27,7 +29,7 @@ function start(init, post) {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const k = instance.exports;
   const control = new Int32Array(init.control, 0, 16);
-  const args = new Float64Array(init.control, ${ARGS_OFFSET}, ${ARG_COUNT + 2 * 64});
+  const args = new Float64Array(init.control, ${ARGS_OFFSET}, ${ARG_COUNT + 2});
   const me = init.index;
   // subtle: read the generation before saying ready, or the first job could slip past unseen
   let seen = Atomics.load(control, ${GEN});
@@ -41,10 +43,12 @@ function start(init, post) {
     seen = Atomics.load(control, ${GEN});
     const op = Atomics.load(control, ${OP});
     if (op === ${OP_STOP}) break;
-    const r0 = args[${ARG_COUNT} + 2 * me];
-    const r1 = args[${ARG_COUNT + 1} + 2 * me];
+    const total = args[${ARG_COUNT}];
+    const chunk = args[${ARG_COUNT + 1}];
     try {
-      if (r1 > r0) {
+      for (let c = Atomics.add(control, ${NEXT}, 1); c * chunk < total; c = Atomics.add(control, ${NEXT}, 1)) {
+        const r0 = c * chunk;
+        const r1 = Math.min(total, r0 + chunk);
         if (op === ${OP_LINEAR}) k.linear_f32(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
         else if (op === ${OP_LINEAR_F16}) k.linear_f16(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
         else if (op === ${OP_LINEAR_BF16}) k.linear_bf16(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
