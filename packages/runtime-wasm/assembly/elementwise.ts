@@ -49,10 +49,18 @@ export function scale_f32(out: usize, x: usize, n: i32, s: f32): void {
   for (; i < n; i++) store<f32>(out + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) * s);
 }
 
-// One unary map: vector body over 4 lanes, tail through a splat so it uses the same vector math.
+// One unary map: vector body over 8 then 4 lanes (two independent vectors per step: the exp polynomial is a
+// long dependency chain), tail through a splat so it uses the same vector math.
 @inline
 function unary(out: usize, x: usize, n: i32, kind: i32): void {
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const a = unaryLanes(v128.load(x + o), kind);
+    const b = unaryLanes(v128.load(x + o, 16), kind);
+    v128.store(out + o, a);
+    v128.store(out + o, b, 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, unaryLanes(v128.load(x + o), kind));
@@ -121,4 +129,15 @@ export function swiglu_f32(out: usize, gate: usize, up: usize, n: i32): void {
     const g = f32x4.extract_lane(siluLanes(f32x4.splat(load<f32>(gate + o))), 0);
     store<f32>(out + o, g * load<f32>(up + o));
   }
+}
+
+/**
+ * The maps above by number, for the thread pool (each chunk of a job is one call): kind 0 gelu, 1 geluTanh,
+ * 2 silu (x → out), 3 swiglu (out = silu(x) · y). Every element is computed the same way in any chunk.
+ */
+export function map_f32(kind: i32, out: usize, x: usize, y: usize, n: i32): void {
+  if (kind == 0) unary(out, x, n, 0);
+  else if (kind == 1) unary(out, x, n, 1);
+  else if (kind == 2) unary(out, x, n, 2);
+  else swiglu_f32(out, x, y, n);
 }

@@ -114,6 +114,23 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     },
   );
 
+  test.prop([fc.integer({ min: 24, max: 40 }), fc.integer({ min: 350, max: 420 }), seed], { numRuns: 6 })(
+    'gelu, geluTanh, silu, swiglu big enough to split over threads (≥ 8192 elements), in place too',
+    (R, C, s) => {
+      const x = randomTensor([R, C], s, 8);
+      const up = randomTensor([R, C], s + 1, 2);
+      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.gelu(out, p(x)));
+      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.geluTanh(out, p(x)));
+      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.silu(out, p(x)));
+      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.swiglu(out, p(x), p(up)));
+      const inPlace = be.upload(x, 'compute');
+      const expected = ref.alloc([R, C], 'compute');
+      ref.geluTanh(expected, x);
+      be.geluTanh(inPlace, inPlace);
+      expect(mismatch(inPlace.data, expected.data, 1e-6, 1e-5)).toBeUndefined();
+    },
+  );
+
   test.prop([dim(5), dim(37), fc.boolean(), fc.boolean(), seed], runs)(
     'softmax, with masked (−∞) entries and fully masked rows',
     (R, C, mask, resident, s) => {

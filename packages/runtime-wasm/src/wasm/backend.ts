@@ -50,6 +50,7 @@ import {
   OP_LINEAR_BF16,
   OP_LINEAR_F16,
   OP_LINEAR_PACKED,
+  OP_MAP,
   OP_MATMUL,
 } from './worker-source';
 
@@ -86,6 +87,13 @@ export interface WasmBackend extends Backend {
 
 /** Below this many multiply-adds a matmul runs on the calling thread only (waking workers costs more). */
 const PARALLEL_MACS = 1 << 17;
+/** The kinds of map_f32 (assembly/elementwise.ts), and what one element costs in multiply-adds (an exp). */
+const MAP_GELU = 0;
+const MAP_GELU_TANH = 1;
+const MAP_SILU = 2;
+const MAP_SWIGLU = 3;
+type MapKind = typeof MAP_GELU | typeof MAP_GELU_TANH | typeof MAP_SILU | typeof MAP_SWIGLU;
+const MAP_COST = 16;
 const DEFAULT_MEMORY = 16 * 2 ** 20;
 
 let warnedNoThreads = false;
@@ -251,18 +259,20 @@ function makeBackend(
     pool.run(opCode, args, total, chunkSize(total, pool.size, align), local);
   }
 
-  function unary(
-    op: string,
-    out: Tensor,
-    x: Tensor,
-    kernel: (o: number, x: number, n: number) => void,
-  ): void {
-    checkTensor(op, 'x', x);
+  /** out = map(x) (or swiglu(x, y)) elementwise: kind as in map_f32; big maps split over threads by elements. */
+  function elementwise(op: string, kind: MapKind, out: Tensor, x: Tensor, y?: Tensor): void {
+    checkTensor(op, y === undefined ? 'x' : 'gate', x);
+    if (y !== undefined) checkShape(op, 'up', y, x.shape);
     checkShape(op, 'out', out, x.shape);
     const n = x.data.length;
     if (n === 0) return;
-    const b = bind(op, [x], [out]);
-    kernel(b.ptrs[1], b.ptrs[0], n);
+    const b = bind(op, y === undefined ? [x] : [x, y], [out]);
+    const px = b.ptrs[0];
+    const py = y === undefined ? 0 : b.ptrs[1];
+    const po = b.ptrs[y === undefined ? 1 : 2];
+    runSplit(OP_MAP, [kind, po, px, py], n, 8, n * MAP_COST, (i0, i1) =>
+      k.map_f32(kind, po + 4 * i0, px + 4 * i0, py + 4 * i0, i1 - i0),
+    );
     b.finish();
   }
 
@@ -511,20 +521,10 @@ function makeBackend(
       b.finish();
     },
 
-    gelu: (out, x) => unary('gelu', out, x, k.gelu_f32),
-    geluTanh: (out, x) => unary('geluTanh', out, x, k.gelu_tanh_f32),
-    silu: (out, x) => unary('silu', out, x, k.silu_f32),
-
-    swiglu(out: Tensor, gate: Tensor, up: Tensor): void {
-      checkTensor('swiglu', 'gate', gate);
-      checkShape('swiglu', 'up', up, gate.shape);
-      checkShape('swiglu', 'out', out, gate.shape);
-      const n = gate.data.length;
-      if (n === 0) return;
-      const b = bind('swiglu', [gate, up], [out]);
-      k.swiglu_f32(b.ptrs[2], b.ptrs[0], b.ptrs[1], n);
-      b.finish();
-    },
+    gelu: (out, x) => elementwise('gelu', MAP_GELU, out, x),
+    geluTanh: (out, x) => elementwise('geluTanh', MAP_GELU_TANH, out, x),
+    silu: (out, x) => elementwise('silu', MAP_SILU, out, x),
+    swiglu: (out, gate, up) => elementwise('swiglu', MAP_SWIGLU, out, gate, up),
 
     embedding(out: Tensor, table: WeightTensor, ids: ArrayLike<number>): void {
       const packed = isPackedTensor(table);

@@ -39,6 +39,7 @@ export interface KernelExports {
   gelu_tanh_f32(out: number, x: number, n: number): void;
   silu_f32(out: number, x: number, n: number): void;
   swiglu_f32(out: number, gate: number, up: number, n: number): void;
+  map_f32(kind: number, out: number, x: number, y: number, n: number): void;
   softmax_f32(out: number, x: number, rows: number, C: number): void;
   layer_norm_f32(out: number, x: number, w: number, b: number, T: number, C: number, eps: number): void;
   rms_norm_f32(out: number, x: number, w: number, T: number, C: number, eps: number): void;
