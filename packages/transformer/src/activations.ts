@@ -11,6 +11,7 @@ export interface Activations {
   x: Tensor; // [B, C] residual stream
   xn: Tensor; // [B, C] normalised input of a sublayer
   sub: Tensor; // [B, C] sublayer output (attention or FFN)
+  qkv: Tensor; // [B, H·D + 2·Hkv·D] q|k|v of one product
   q: Tensor; // [B, H·D]
   k: Tensor; // [B, Hkv·D]
   v: Tensor; // [B, Hkv·D]
@@ -36,6 +37,7 @@ export function allocActivations(backend: Backend, c: ModelConfig, B: number, po
     x: alloc([B, c.dModel]),
     xn: alloc([B, c.dModel]),
     sub: alloc([B, c.dModel]),
+    qkv: alloc([B, qDim + 2 * kvDim]),
     q: alloc([B, qDim]),
     k: alloc([B, kvDim]),
     v: alloc([B, kvDim]),
@@ -57,6 +59,7 @@ export function firstRows(a: Activations, T: number): Activations {
     x: view(a.x),
     xn: view(a.xn),
     sub: view(a.sub),
+    qkv: view(a.qkv),
     q: view(a.q),
     k: view(a.k),
     v: view(a.v),

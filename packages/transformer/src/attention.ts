@@ -1,6 +1,7 @@
 // ③ The attention sublayer of one block: tokens look at tokens (seed §3).
 //   q = x·W_qᵀ + b_q   [T, C] · [H·D, C]ᵀ → [T, H·D]
 //   k = x·W_kᵀ + b_k   [T, C] · [Hkv·D, C]ᵀ → [T, Hkv·D]     (v likewise)
+//     as one product: q|k|v = x·[W_q; W_k; W_v]ᵀ + b  [T, C] · [H·D + 2·Hkv·D, C]ᵀ → [T, H·D + 2·Hkv·D]
 //   q, k ← RoPE(q, k) at positions start..start+T−1          (RoPE models)
 //   K, V ← cache ++ (k, v)                                   [S, Hkv, D], S = start + T
 //   heads = softmax(q·Kᵀ/√D + M)·V                           [T, H·D]  (M causal, or none for encoders)
@@ -25,16 +26,14 @@ export function attention(
   start: number,
   weights?: Tensor,
 ): void {
-  backend.linear(a.q, x, w.qw, w.qb); // [T, C] → [T, H·D]
-  backend.linear(a.k, x, w.kw, w.kb); // [T, C] → [T, Hkv·D]
-  backend.linear(a.v, x, w.vw, w.vb); // [T, C] → [T, Hkv·D]
+  const { q, k, v } = projectQkv(backend, c, x, w, a);
   if (c.positions === 'rope') {
     const rope = { start, theta: c.ropeTheta, style: c.ropeStyle };
-    applyRope(backend, a.q, a.q, { nHead: c.nHead, ...rope });
-    applyRope(backend, a.k, a.k, { nHead: c.nKvHead, ...rope });
+    applyRope(backend, q, q, { nHead: c.nHead, ...rope });
+    applyRope(backend, k, k, { nHead: c.nKvHead, ...rope });
   }
-  const { keys, values } = cache.append(layer, a.k, a.v); // [S, Hkv, D]
-  multiHeadAttention(backend, a.heads, a.q, keys, values, {
+  const { keys, values } = cache.append(layer, k, v); // [S, Hkv, D]
+  multiHeadAttention(backend, a.heads, q, keys, values, {
     nHead: c.nHead,
     nKvHead: c.nKvHead,
     causal: c.causal,
@@ -42,4 +41,38 @@ export function attention(
     ...(weights === undefined ? {} : { weights }),
   });
   backend.linear(out, a.heads, w.attprojw, w.attprojb); // [T, H·D] → [T, C]
+}
+
+/**
+ * q [T, H·D], k, v [T, Hkv·D] from one product with the stacked weights into a.qkv [T, H·D + 2·Hkv·D]. One
+ * token (decode): views of its row, no copy. More: each row's three parts copied out to a.q, a.k, a.v.
+ */
+function projectQkv(
+  backend: Backend,
+  c: ModelConfig,
+  x: Tensor,
+  w: LayerWeights,
+  a: Activations,
+): { q: Tensor; k: Tensor; v: Tensor } {
+  backend.linear(a.qkv, x, w.qkvw, w.qkvb); // [T, C] → [T, H·D + 2·Hkv·D]
+  const T = x.shape[0];
+  const qDim = c.nHead * c.dHead;
+  const kvDim = c.nKvHead * c.dHead;
+  const all = a.qkv.data;
+  if (T === 1) {
+    return {
+      q: { shape: [1, qDim], data: all.subarray(0, qDim) },
+      k: { shape: [1, kvDim], data: all.subarray(qDim, qDim + kvDim) },
+      v: { shape: [1, kvDim], data: all.subarray(qDim + kvDim, qDim + 2 * kvDim) },
+    };
+  }
+  const width = qDim + 2 * kvDim;
+  const [q, k, v] = [a.q.data, a.k.data, a.v.data];
+  for (let t = 0; t < T; t++) {
+    const row = t * width;
+    q.set(all.subarray(row, row + qDim), t * qDim);
+    k.set(all.subarray(row + qDim, row + qDim + kvDim), t * kvDim);
+    v.set(all.subarray(row + qDim + kvDim, row + width), t * kvDim);
+  }
+  return { q: a.q, k: a.k, v: a.v };
 }

@@ -6,7 +6,7 @@
 import { type Backend, isHalfTensor, isPackedTensor, type WeightTensor } from '@llmf/tensor';
 import type { LayerWeights, ModelWeights } from './weights';
 
-const LINEAR_KEYS = ['qw', 'kw', 'vw', 'attprojw', 'gatew', 'fcw', 'projw'] as const;
+const LINEAR_KEYS = ['qkvw', 'attprojw', 'gatew', 'fcw', 'projw'] as const;
 
 /** Replace each packable linear weight of `weights` by the backend's packed tensor; a no-op without packLinear. */
 export function packLinearWeights(backend: Backend, weights: ModelWeights): ModelWeights {

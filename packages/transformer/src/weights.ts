@@ -2,6 +2,7 @@
 // Internal layout (names after llm.c; every matrix in nn.Linear order [out, in] for backend.linear):
 //   wte [V, C]   wpe [maxT, C] (learned)   lnfw, lnfb [C]   lmheadw [V, C] (absent when tied)
 //   h.l.ln1w, ln1b [C]    h.l.qw [H·D, C]  qb [H·D]   h.l.kw, vw [Hkv·D, C]  kb, vb [Hkv·D]
+//     (loaded stacked: qkvw = qw|kw|vw [H·D + 2·Hkv·D, C] and qkvb = qb|kb|vb, one product for all three)
 //   h.l.attprojw [C, H·D] attprojb [C]     h.l.ln2w, ln2b [C]
 //   h.l.fcw [F, C] fcb [F] (MLP up; SwiGLU up)   h.l.gatew [F, C] gateb [F] (SwiGLU gate)   h.l.projw [C, F] projb [C]
 // Hugging Face names: GPT-2 (optional "transformer." prefix, Conv1D weights stored [in, out], fused c_attn
@@ -10,6 +11,7 @@
 import {
   type Backend,
   type HalfDtype,
+  type HalfTensor,
   LlmfError,
   type Shape,
   type Tensor,
@@ -296,16 +298,24 @@ export function loadWeights(
   const halfOf = weights === 'half' ? halfDtypes(backend, source) : new Map<string, HalfDtype>();
   const loaded = new Map<string, WeightTensor>();
   const staging = new Staging(plan);
+  const stacks = new QkvStacks(backend, c, plan, halfOf);
+  // where an f32 output goes: its row range of the layer's q|k|v stack, or a tensor of its own
+  const f32Slot = (p: Placement) =>
+    (stacks.slot(p.name, 'f32') as Tensor | undefined) ?? backend.alloc(p.shape, 'weights');
   for (const { source: name, shape, outputs } of plan) {
     const dtype = halfOf.get(name);
-    // a half-stored matrix read only by linear / embedding (not wpe, which is added) stays half
-    if (dtype !== undefined && outputs.every((p) => p.shape.length === 2 && p.name !== 'wpe')) {
-      loadHalf(backend, source, name, shape, outputs, dtype, loaded, staging);
+    // a half-stored matrix read only by linear / embedding (not wpe, which is added) stays half, unless it
+    // is part of a q|k|v stack that is f32 (its other parts are stored f32)
+    if (
+      dtype !== undefined &&
+      outputs.every((p) => p.shape.length === 2 && p.name !== 'wpe' && stacks.dtypeOf(p.name) !== 'f32')
+    ) {
+      loadHalf(backend, source, name, shape, outputs, dtype, loaded, staging, stacks);
       continue;
     }
     const single = outputs.length === 1 && outputs[0].take === undefined ? outputs[0] : undefined;
     if (single !== undefined) {
-      const w = backend.alloc(single.shape, 'weights');
+      const w = f32Slot(single);
       source.readInto(name, w.data);
       loaded.set(single.name, w);
       continue;
@@ -313,7 +323,7 @@ export function loadWeights(
     const host = staging.f32(shape.reduce((a, b) => a * b, 1)); // this tensor only, in the shared buffer
     source.readInto(name, host);
     for (const p of outputs) {
-      const w = backend.alloc(p.shape, 'weights');
+      const w = f32Slot(p);
       place(w.data, host, shape, p);
       loaded.set(p.name, w);
     }
@@ -321,8 +331,103 @@ export function loadWeights(
   return assembleWeights(
     c,
     loaded,
+    stacks,
     positionTable === undefined ? undefined : backend.upload(positionTable, 'weights'),
   );
+}
+
+/** Rows [from, to) of a 2-D tensor (elements of a 1-D one) as a view whose data follows t's across memory grows. */
+function liveRows<T extends Tensor | HalfTensor>(t: T, from: number, to: number): T {
+  const width = t.shape.length === 2 ? t.shape[1] : 1;
+  const shape = Object.freeze(t.shape.length === 2 ? [to - from, width] : [to - from]);
+  const data = () => t.data.subarray(from * width, to * width);
+  const view =
+    'dtype' in t
+      ? {
+          shape,
+          dtype: t.dtype,
+          get data() {
+            return data();
+          },
+        }
+      : {
+          shape,
+          get data() {
+            return data();
+          },
+        };
+  return view as unknown as T;
+}
+
+/**
+ * Each layer's q, k and v stacked in one tensor, so attention runs one product (one pass over the input,
+ * one kernel call) for all three: qkvw [H·D + 2·Hkv·D, C] with qw, kw, vw as its row ranges, and qkvb
+ * likewise. Allocated at a layer's first q/k/v tensor; half when all three are stored half (same dtype).
+ */
+class QkvStacks {
+  readonly weights = new Map<number, WeightTensor>();
+  readonly biases = new Map<number, Tensor>();
+  private readonly dtypes = new Map<number, HalfDtype | 'f32'>();
+  private readonly bounds: number[]; // row offsets of q, k, v and the end
+
+  constructor(
+    private readonly backend: Pick<Backend, 'alloc' | 'allocHalf'>,
+    private readonly c: ModelConfig,
+    plan: SourcePlan[],
+    halfOf: Map<string, HalfDtype>,
+  ) {
+    const qDim = c.nHead * c.dHead;
+    const kvDim = c.nKvHead * c.dHead;
+    this.bounds = [0, qDim, qDim + kvDim, qDim + 2 * kvDim];
+    for (const { source, outputs } of plan) {
+      for (const p of outputs) {
+        const part = parsePart(p.name);
+        if (part === undefined || part.kind !== 'w') continue;
+        const dtype = halfOf.get(source) ?? 'f32';
+        const seen = this.dtypes.get(part.layer);
+        this.dtypes.set(part.layer, seen === undefined || seen === dtype ? dtype : 'f32');
+      }
+    }
+  }
+
+  /** The stack's dtype for a q/k/v weight name; undefined for any other name. */
+  dtypeOf(name: string): HalfDtype | 'f32' | undefined {
+    const part = parsePart(name);
+    return part === undefined || part.kind !== 'w' ? undefined : this.dtypes.get(part.layer);
+  }
+
+  /** The row range of the stack that q/k/v tensor `name` is loaded into (dtype 'f32' or half); undefined for other names. */
+  slot(name: string, dtype: HalfDtype | 'f32'): WeightTensor | undefined {
+    const part = parsePart(name);
+    if (part === undefined) return undefined;
+    const [from, to] = [this.bounds[part.index], this.bounds[part.index + 1]];
+    const rows = this.bounds[3];
+    if (part.kind === 'b') {
+      let b = this.biases.get(part.layer);
+      if (b === undefined) {
+        b = this.backend.alloc([rows], 'weights');
+        this.biases.set(part.layer, b);
+      }
+      return liveRows(b, from, to);
+    }
+    let w = this.weights.get(part.layer);
+    if (w === undefined) {
+      const shape = [rows, this.c.dModel];
+      w =
+        dtype === 'f32'
+          ? this.backend.alloc(shape, 'weights')
+          : (this.backend.allocHalf as NonNullable<Backend['allocHalf']>)(shape, dtype);
+      this.weights.set(part.layer, w);
+    }
+    return liveRows(w, from, to);
+  }
+}
+
+/** h.<layer>.<q|k|v><w|b> → its parts; undefined for any other name. */
+function parsePart(name: string): { layer: number; index: number; kind: 'w' | 'b' } | undefined {
+  const m = /^h\.(\d+)\.([qkv])([wb])$/.exec(name);
+  if (m === null) return undefined;
+  return { layer: Number(m[1]), index: 'qkv'.indexOf(m[2]), kind: m[3] as 'w' | 'b' };
 }
 
 /**
@@ -395,12 +500,15 @@ function loadHalf(
   dtype: HalfDtype,
   loaded: Map<string, WeightTensor>,
   staging: Staging,
+  stacks: QkvStacks,
 ): void {
   // (checked by halfDtypes; called as methods so `this` stays the backend / source)
   const be = backend as Required<Pick<Backend, 'allocHalf'>>;
   const src = source as Required<TensorSource>;
+  const slot = (p: Placement) =>
+    (stacks.slot(p.name, dtype) as HalfTensor | undefined) ?? be.allocHalf(p.shape, dtype);
   if (outputs.length === 1 && outputs[0].take === undefined) {
-    const w = be.allocHalf(outputs[0].shape, dtype);
+    const w = slot(outputs[0]);
     src.readHalfInto(name, w.data);
     loaded.set(outputs[0].name, w);
     return;
@@ -408,7 +516,7 @@ function loadHalf(
   const host = staging.u16(shape.reduce((a, b) => a * b, 1)); // this tensor's bits only, in the shared buffer
   src.readHalfInto(name, host);
   for (const p of outputs) {
-    const w = be.allocHalf(p.shape, dtype);
+    const w = slot(p);
     place(w.data, host, shape, p);
     loaded.set(p.name, w);
   }
@@ -418,12 +526,8 @@ function loadHalf(
 export interface LayerWeights {
   ln1w: Tensor; // [C]
   ln1b?: Tensor; // [C] (LayerNorm only)
-  qw: WeightTensor; // [H·D, C]
-  qb?: Tensor; // [H·D]
-  kw: WeightTensor; // [Hkv·D, C]
-  kb?: Tensor; // [Hkv·D]
-  vw: WeightTensor; // [Hkv·D, C]
-  vb?: Tensor; // [Hkv·D]
+  qkvw: WeightTensor; // [H·D + 2·Hkv·D, C]: the rows of W_q, then W_k, then W_v
+  qkvb?: Tensor; // [H·D + 2·Hkv·D]: b_q | b_k | b_v
   attprojw: WeightTensor; // [C, H·D]
   attprojb?: Tensor; // [C]
   ln2w: Tensor; // [C]
@@ -450,21 +554,18 @@ export interface ModelWeights {
 function assembleWeights(
   c: ModelConfig,
   loaded: Map<string, WeightTensor>,
+  stacks: QkvStacks,
   positions?: Tensor,
 ): ModelWeights {
   const get = (name: string) => loaded.get(name);
   const layers: LayerWeights[] = [];
   for (let l = 0; l < c.nLayer; l++) {
-    const w: Record<string, WeightTensor> = {};
+    const w: Record<string, WeightTensor> = { qkvw: stacks.weights.get(l) as WeightTensor };
+    const qkvb = stacks.biases.get(l);
+    if (qkvb !== undefined) w.qkvb = qkvb;
     for (const key of [
       'ln1w',
       'ln1b',
-      'qw',
-      'qb',
-      'kw',
-      'kb',
-      'vw',
-      'vb',
       'attprojw',
       'attprojb',
       'ln2w',

@@ -66,6 +66,34 @@ describe("loadTransformer({ weights: 'half' })", () => {
     });
   }
 
+  test('q, k and v load as one stacked weight: f32 when one of them is stored f32, half otherwise', () => {
+    const dir = join(fixtures, 'llama-tiny-bf16');
+    const config = configFromHuggingFace(readFileSync(join(dir, 'config.json'), 'utf8'));
+    const source = halfSource(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))));
+    // layer 0's k_proj reported as stored F32 (read widened): that layer's stack must be f32
+    const mixed = {
+      ...source,
+      entries: source.entries.map((e) =>
+        e.name === 'model.layers.0.self_attn.k_proj.weight' ? { ...e, dtype: 'F32' } : e,
+      ),
+    };
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { prompt_ids: number[] };
+    const want = readSafetensors(new Uint8Array(readFileSync(join(dir, 'expected.safetensors')))).get(
+      'logits',
+    ) as Tensor;
+    const { backend, seen } = recordingBackend();
+    const model = loadTransformer({ config, tensors: mixed, backend, weights: 'half' });
+    const logits = model.forward(expected.prompt_ids);
+    let maxDiff = 0;
+    for (let i = 0; i < logits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(logits[i] - want.data[i]));
+    expect(maxDiff).toBeLessThan(1e-3);
+    const { nHead: H, nKvHead: Hkv, dHead: D, dModel: C } = config;
+    const stacks = seen.filter((w) => w.shape[0] === (H + 2 * Hkv) * D && w.shape[1] === C);
+    expect(stacks.length).toBe(config.nLayer); // one product per layer for q, k and v
+    expect(isHalfTensor(stacks[0])).toBe(false); // layer 0: f32
+    expect(stacks.slice(1).every((w) => isHalfTensor(w) && w.dtype === 'bf16')).toBe(true);
+  });
+
   test('a backend without allocHalf is refused with an LlmfError before anything is allocated', () => {
     const dir = join(fixtures, 'gpt2-tiny-f16');
     const config = configFromHuggingFace(readFileSync(join(dir, 'config.json'), 'utf8'));

@@ -1,5 +1,5 @@
 // Packing at load: with a backend that has packLinear, loadTransformer packs every block's linear weight
-// and the LM head once (a tied head is one packed table, also read by embedding); `pack: false` packs none.
+// (q, k and v as one stacked weight) and the LM head once (a tied head is one packed table, also read by embedding); `pack: false` packs none.
 // A test backend packs by reversing each row (a layout only its own linear undoes): the logits must stay
 // the fixture's PyTorch logits, so a weight that was packed but read as unpacked, or the reverse, fails.
 import { readFileSync } from 'node:fs';
@@ -60,9 +60,10 @@ describe.each(['gpt2-tiny', 'llama-tiny'])('%s packed at load', (name) => {
   test('every linear weight of every block and the LM head are packed, and the logits are PyTorch’s', () => {
     const backend = reversingBackend();
     const model = loadTransformer({ config, tensors, backend });
-    const { nLayer: L, dModel: C, vocabSize: V } = config;
-    const perLayer = config.ffn === 'swiglu' ? 7 : 6; // q, k, v, o, (gate,) up, down
+    const { nLayer: L, dModel: C, vocabSize: V, nHead: H, nKvHead: Hkv, dHead: D } = config;
+    const perLayer = config.ffn === 'swiglu' ? 5 : 4; // q|k|v stacked, o, (gate,) up, down
     expect(backend.packed.length).toBe(L * perLayer + 1);
+    expect(backend.packed.filter(([n, k]) => n === (H + 2 * Hkv) * D && k === C).length).toBe(L);
     expect(backend.packed.filter(([n, k]) => n === V && k === C).length).toBe(1); // the head (tied: wte itself)
     expect(maxAbsDiff(model.forward(ids), want)).toBeLessThan(1.5e-5);
   });
