@@ -2,9 +2,10 @@
 //   @llmf wasm backend  vs  onnxruntime-web (WASM SIMD, same threads)  vs  onnxruntime-node (native CPU)
 // Prefill: one forward of a 128-token prompt, logits of the last position only (what generation needs).
 // Decode: 31 greedy steps over the KV cache after the prefill's token (32 tokens in all), one token each.
-// Medians of RUNS runs (default 3), the runtimes taking turns; 1 and 2 threads (THREADS=1,2). Before each
-// @llmf run a one-thread memory-bandwidth probe (bench/probes.ts) runs, and that run's decode weight bytes/s
-// are compared with it ("decode of 1-thread bandwidth", median of the per-run ratios).
+// Medians of RUNS runs (default 3), the runtimes taking turns; 1 and 2 threads (THREADS=1,2). After each
+// @llmf run its decode steps are repeated, each right after a one-thread read of the same number of bytes as
+// the weights a token reads (bench/probes.ts, 8 streams): "decode of 1-thread bandwidth" is the median over
+// steps and runs of (read time) / (step time), both taken at the same moment of a shared machine.
 // Model: /work/shared/tools/make-gpt2-bench-model DIR writes the checkpoint and model.onnx; pass DIR as
 // LLMF_BENCH_MODEL (default /work/bench-models/gpt2-124m). Prints a table and one JSON line.
 
@@ -44,8 +45,10 @@ interface Result {
   threads: number;
   prefillMs: number;
   decodeMs: number;
-  /** @llmf only: median over runs of (decode weight bytes/s) / (the bandwidth probe just before that run). */
+  /** @llmf only: median over decode steps of (time to read the weight bytes) / (step time), paired in time. */
   ofBandwidth?: number;
+  /** @llmf at 2+ threads: median over runs of (1-thread prefill) / (this prefill), a 1-thread model run alongside. */
+  prefillVsOne?: number;
   ids: number[];
 }
 
@@ -53,6 +56,11 @@ interface Result {
 interface Runner {
   runtime: string;
   once(): Promise<{ prefillMs: number; decodeMs: number; ids: number[] }>;
+  /**
+   * @llmf only, after once(): the last run's decode steps again, each right after `readMs()` (a read of the
+   * weight bytes); per step (read time) / (step time).
+   */
+  paired?(readMs: () => number): number[];
   release(): Promise<void>;
 }
 
@@ -69,6 +77,7 @@ async function llmf(threads: number): Promise<Runner> {
   const backend = await createWasmBackend({ threads });
   const model = loadTransformer({ config, tensors, backend, maxTokens: PROMPT + DECODE });
   tensors.clear();
+  let last: number[] = [];
   return {
     runtime: '@llmf wasm',
     async once() {
@@ -82,7 +91,19 @@ async function llmf(threads: number): Promise<Runner> {
         logits = model.forwardCached([ids[ids.length - 1]], { lastOnly: true });
         ids.push(argmax(logits));
       }
+      last = ids;
       return { prefillMs, decodeMs: performance.now() - t0, ids };
+    },
+    paired(readMs) {
+      model.rewind(PROMPT); // the same positions and ids as the run's decode steps
+      const ratios: number[] = [];
+      for (let i = 1; i < DECODE; i++) {
+        const read = readMs();
+        const t0 = performance.now();
+        model.forwardCached([last[i - 1]], { lastOnly: true });
+        ratios.push(read / (performance.now() - t0));
+      }
+      return ratios;
     },
     async release() {
       backend.dispose();
@@ -144,28 +165,33 @@ async function measure(threads: number): Promise<Result[]> {
       console.error(`${load.name} (${threads} threads) failed to load: ${String(e)}`);
     }
   }
+  // at 2+ threads a 1-thread @llmf model takes its turns too: the scaling is measured at the same moments
+  // (runs minutes apart on a shared machine differ by more than the effect)
+  const one = threads > 1 ? await llmf(1) : undefined;
+  const onePrefill: number[] = [];
   const samples = runners.map(() => ({
     prefill: [] as number[],
     decode: [] as number[],
     ofBandwidth: [] as number[],
     ids: [] as number[],
   }));
-  // the machine's bandwidth moves with its load: probe it right before each @llmf run, compare within the run
-  const probe = await bandwidthProbe();
+  // the machine's bandwidth moves with its load (it is shared): each decode step is paired with a read of
+  // the same bytes just before it, and the two times are compared step by step
+  const probe = await bandwidthProbe(weightBytesPerToken);
+  const readMs = () => weightBytesPerToken / probe(1) / 1e6;
+  // one untimed round first: the engines compile their hot code on first use
+  for (const runner of [...runners, ...(one ? [one] : [])]) await runner.once();
   for (let r = 0; r < RUNS; r++) {
     for (let i = 0; i < runners.length; i++) {
-      const ours = runners[i].runtime.startsWith('@llmf');
-      const limit = ours ? probe(3) : 0;
       const s = await runners[i].once();
       samples[i].prefill.push(s.prefillMs);
       samples[i].decode.push(s.decodeMs);
       samples[i].ids = s.ids;
-      if (ours)
-        samples[i].ofBandwidth.push(
-          (((DECODE - 1) / (s.decodeMs / 1000)) * weightBytesPerToken) / 1e9 / limit,
-        );
+      samples[i].ofBandwidth.push(...(runners[i].paired?.(readMs) ?? []));
     }
+    if (one !== undefined) onePrefill.push((await one.once()).prefillMs);
   }
+  await one?.release();
   for (let i = 0; i < runners.length; i++) {
     const s = samples[i];
     results.push({
@@ -174,6 +200,8 @@ async function measure(threads: number): Promise<Result[]> {
       prefillMs: median(s.prefill),
       decodeMs: median(s.decode),
       ofBandwidth: s.ofBandwidth.length > 0 ? median(s.ofBandwidth) : undefined,
+      prefillVsOne:
+        one !== undefined && i === 0 ? median(onePrefill.map((ms, r) => ms / s.prefill[r])) : undefined,
       ids: s.ids,
     });
     await runners[i].release();
@@ -225,7 +253,12 @@ const rows = results.map((r) => {
       r.ofBandwidth === undefined ? '' : `${(100 * r.ofBandwidth).toFixed(0)} %`,
     'prefill vs ort-web': web ? +(web.prefillMs / r.prefillMs).toFixed(2) : '',
     'decode vs ort-web': web ? +(web.decodeMs / r.decodeMs).toFixed(2) : '',
-    'prefill vs 1 thread': one ? +(one.prefillMs / r.prefillMs).toFixed(2) : '',
+    'prefill vs 1 thread':
+      r.prefillVsOne !== undefined
+        ? `${r.prefillVsOne.toFixed(2)} (same run)`
+        : one
+          ? +(one.prefillMs / r.prefillMs).toFixed(2)
+          : '',
     'greedy ids = ort-node': String(
       r.ids.join() === results.find((x) => x.runtime.startsWith('onnxruntime-node'))?.ids.join(),
     ),

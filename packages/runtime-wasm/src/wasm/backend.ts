@@ -663,7 +663,8 @@ function makeBackend(
       const [pq, pk, pv, po, pw] = b.ptrs;
       const causal = o.causal ? 1 : 0;
       const args = [po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, rowBytes * hb];
-      runSplit(OP_ATTENTION, args, H, 1, T * S * D * H, (h0, h1) =>
+      // chunks of ⌈H / 2·threads⌉ heads: few enough that each reads long runs of every key row
+      runSplit(OP_ATTENTION, args, H, Math.ceil(H / (2 * participants)), T * S * D * H, (h0, h1) =>
         k.attention_f32(po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, h0, h1),
       );
       b.finish();
