@@ -301,7 +301,7 @@ export function loadWeights(
   const stacks = new QkvStacks(backend, c, plan, halfOf);
   // where an f32 output goes: its row range of the layer's q|k|v stack, or a tensor of its own
   const f32Slot = (p: Placement) =>
-    (stacks.slot(p.name, 'f32') as Tensor | undefined) ?? backend.alloc(p.shape, 'weights');
+    (stacks.slot(p.name) as Tensor | undefined) ?? backend.alloc(p.shape, 'weights');
   for (const { source: name, shape, outputs } of plan) {
     const dtype = halfOf.get(name);
     // a half-stored matrix read only by linear / embedding (not wpe, which is added) stays half, unless it
@@ -339,24 +339,13 @@ export function loadWeights(
 /** Rows [from, to) of a 2-D tensor (elements of a 1-D one) as a view whose data follows t's across memory grows. */
 function liveRows<T extends Tensor | HalfTensor>(t: T, from: number, to: number): T {
   const width = t.shape.length === 2 ? t.shape[1] : 1;
-  const shape = Object.freeze(t.shape.length === 2 ? [to - from, width] : [to - from]);
-  const data = () => t.data.subarray(from * width, to * width);
-  const view =
-    'dtype' in t
-      ? {
-          shape,
-          dtype: t.dtype,
-          get data() {
-            return data();
-          },
-        }
-      : {
-          shape,
-          get data() {
-            return data();
-          },
-        };
-  return view as unknown as T;
+  const view = {
+    shape: Object.freeze(t.shape.length === 2 ? [to - from, width] : [to - from]),
+    get data() {
+      return t.data.subarray(from * width, to * width);
+    },
+  };
+  return ('dtype' in t ? Object.assign(view, { dtype: t.dtype }) : view) as unknown as T;
 }
 
 /**
@@ -396,8 +385,8 @@ class QkvStacks {
     return part === undefined || part.kind !== 'w' ? undefined : this.dtypes.get(part.layer);
   }
 
-  /** The row range of the stack that q/k/v tensor `name` is loaded into (dtype 'f32' or half); undefined for other names. */
-  slot(name: string, dtype: HalfDtype | 'f32'): WeightTensor | undefined {
+  /** The row range of the stack that q/k/v tensor `name` is loaded into (of the stack's dtype); undefined for other names. */
+  slot(name: string): WeightTensor | undefined {
     const part = parsePart(name);
     if (part === undefined) return undefined;
     const [from, to] = [this.bounds[part.index], this.bounds[part.index + 1]];
@@ -413,6 +402,7 @@ class QkvStacks {
     let w = this.weights.get(part.layer);
     if (w === undefined) {
       const shape = [rows, this.c.dModel];
+      const dtype = this.dtypes.get(part.layer) ?? 'f32';
       w =
         dtype === 'f32'
           ? this.backend.alloc(shape, 'weights')
@@ -506,7 +496,7 @@ function loadHalf(
   const be = backend as Required<Pick<Backend, 'allocHalf'>>;
   const src = source as Required<TensorSource>;
   const slot = (p: Placement) =>
-    (stacks.slot(p.name, dtype) as HalfTensor | undefined) ?? be.allocHalf(p.shape, dtype);
+    (stacks.slot(p.name) as HalfTensor | undefined) ?? be.allocHalf(p.shape, dtype);
   if (outputs.length === 1 && outputs[0].take === undefined) {
     const w = slot(outputs[0]);
     src.readHalfInto(name, w.data);
