@@ -2,7 +2,8 @@
 //   @llmf wasm backend  vs  onnxruntime-web (WASM SIMD, same threads)  vs  onnxruntime-node (native CPU)
 // Prefill: one forward of a 128-token prompt, logits of the last position only (what generation needs).
 // Decode: 31 greedy steps over the KV cache after the prefill's token (32 tokens in all), one token each.
-// Medians of RUNS runs (default 3), the runtimes taking turns; 1 and 2 threads (THREADS=1,2). After each
+// Medians of RUNS runs (default 3; one untimed round first), the runtimes taking turns run by run, and ratios
+// between runtimes as medians of the per-run ratios; 1 and 2 threads (THREADS=1,2). After each
 // @llmf run its decode steps are repeated, each right after a one-thread read of the same number of bytes as
 // the weights a token reads (bench/probes.ts, 8 streams): "decode of 1-thread bandwidth" is the median over
 // steps and runs of (read time) / (step time), both taken at the same moment of a shared machine.
@@ -26,6 +27,8 @@ const DECODE = 32;
 const THREADS = (process.env.THREADS ?? '1,2').split(',').map(Number);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Median over runs of a[r] / b[r]. */
+const pairedRatio = (a: number[], b: number[]) => median(a.map((x, r) => x / b[r]));
 const argmax = (a: ArrayLike<number>, from = 0, n = a.length) => {
   let best = from;
   for (let i = from; i < from + n; i++) if (a[i] > a[best]) best = i;
@@ -47,6 +50,9 @@ interface Result {
   decodeMs: number;
   /** @llmf only: median over decode steps of (time to read the weight bytes) / (step time), paired in time. */
   ofBandwidth?: number;
+  /** Every run's prefill and decode ms (the runtimes take turns, so run r of each is at the same moment). */
+  prefillRuns: number[];
+  decodeRuns: number[];
   /** @llmf at 2+ threads: median over runs of (1-thread prefill) / (this prefill), a 1-thread model run alongside. */
   prefillVsOne?: number;
   ids: number[];
@@ -199,6 +205,8 @@ async function measure(threads: number): Promise<Result[]> {
       threads,
       prefillMs: median(s.prefill),
       decodeMs: median(s.decode),
+      prefillRuns: s.prefill,
+      decodeRuns: s.decode,
       ofBandwidth: s.ofBandwidth.length > 0 ? median(s.ofBandwidth) : undefined,
       prefillVsOne:
         one !== undefined && i === 0 ? median(onePrefill.map((ms, r) => ms / s.prefill[r])) : undefined,
@@ -251,8 +259,9 @@ const rows = results.map((r) => {
     'decode weight GB/s': +((((DECODE - 1) / (r.decodeMs / 1000)) * weightBytesPerToken) / 1e9).toFixed(2),
     'decode of 1-thread bandwidth':
       r.ofBandwidth === undefined ? '' : `${(100 * r.ofBandwidth).toFixed(0)} %`,
-    'prefill vs ort-web': web ? +(web.prefillMs / r.prefillMs).toFixed(2) : '',
-    'decode vs ort-web': web ? +(web.decodeMs / r.decodeMs).toFixed(2) : '',
+    // medians of the per-run ratios: each run of the two runtimes is taken at the same moment
+    'prefill vs ort-web': web ? +pairedRatio(web.prefillRuns, r.prefillRuns).toFixed(2) : '',
+    'decode vs ort-web': web ? +pairedRatio(web.decodeRuns, r.decodeRuns).toFixed(2) : '',
     'prefill vs 1 thread':
       r.prefillVsOne !== undefined
         ? `${r.prefillVsOne.toFixed(2)} (same run)`
