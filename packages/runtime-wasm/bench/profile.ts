@@ -4,7 +4,7 @@
 // (default 5) of one 128-token prefill and 31 greedy decode steps, the thread counts taking turns; each cell
 // is the median over rounds, so the columns compare the thread counts at the same moments of a shared
 // machine. The timing adds ≈ 1 µs per call, counted in the ops.
-// Run: pnpm exec tsx --conditions=@llmf/source bench/profile.ts
+// Run: pnpm --filter @llmf/runtime-wasm bench:profile
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -221,16 +221,16 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     expect(mismatch(weightsWasm.data, weightsRef.data, 1e-6, 1e-5)).toBeUndefined();
   });
 
-  test.prop([dim(40), fc.integer({ min: 0, max: 60 }), seed], { numRuns: 6 })(
-    'attention with enough heads and keys to split over threads',
-    (T, pastLen, s) => {
+  test.prop([dim(40), fc.integer({ min: 0, max: 60 }), fc.boolean(), seed], { numRuns: 8 })(
+    'attention with enough heads and keys to split over threads (by query rows, or by heads for one row)',
+    (T, pastLen, causal, s) => {
       const [H, Hkv, D] = [8, 2, 32];
       const S = pastLen + T;
       const q = randomTensor([T, H, D], s);
       const k = randomTensor([S, Hkv, D], s + 1);
       const v = randomTensor([S, Hkv, D], s + 2);
       compare([T, H, D], true, 1e-5 * S, 1e-4, (b, out, p) =>
-        b.attention(out, p(q), p(k), p(v), { scale: 0.125, causal: true }),
+        b.attention(out, p(q), p(k), p(v), { scale: 0.125, causal }),
       );
     },
   );

@@ -46,6 +46,7 @@ import { PACKING, packedAt, packedRowBlock } from './packed-linear';
 import { ThreadPool, threadsUnavailableReason } from './threads';
 import {
   OP_ATTENTION,
+  OP_ATTENTION_ROWS,
   OP_LINEAR,
   OP_LINEAR_BF16,
   OP_LINEAR_F16,
@@ -663,10 +664,38 @@ function makeBackend(
       const [pq, pk, pv, po, pw] = b.ptrs;
       const causal = o.causal ? 1 : 0;
       const args = [po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, rowBytes * hb];
-      // chunks of ⌈H / 2·threads⌉ heads: few enough that each reads long runs of every key row
-      runSplit(OP_ATTENTION, args, H, Math.ceil(H / (2 * participants)), T * S * D * H, (h0, h1) =>
-        k.attention_f32(po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, h0, h1),
-      );
+      if (T > 1 && weights === undefined) {
+        // prefill: chunks of query rows [t0, t1) with every head (rows t0.. are queries at past + t0..; the
+        // causal rows grow longer with t, and claiming chunks evens that out)
+        const row = 4 * H * D;
+        runSplit(OP_ATTENTION_ROWS, args, T, 1, T * S * D * H, (t0, t1) =>
+          k.attention_f32(
+            po + t0 * row,
+            pq + t0 * row,
+            pk,
+            pv,
+            0,
+            b.extra,
+            t1 - t0,
+            S,
+            H,
+            Hkv,
+            D,
+            o.scale,
+            causal,
+            past + t0,
+            hb,
+            0,
+            H,
+          ),
+        );
+      } else {
+        // decode (and recorded weights [H, T, S]): chunks of ⌈H / 2·threads⌉ heads, few enough that each
+        // reads long runs of every key row
+        runSplit(OP_ATTENTION, args, H, Math.ceil(H / (2 * participants)), T * S * D * H, (h0, h1) =>
+          k.attention_f32(po, pq, pk, pv, pw, b.extra, T, S, H, Hkv, D, o.scale, causal, past, hb, h0, h1),
+        );
+      }
       b.finish();
     },
   };

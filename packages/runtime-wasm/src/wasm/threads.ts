@@ -29,6 +29,8 @@ export interface ThreadPoolOptions {
   timeoutMs?: number;
 }
 
+/** Checks of control[LEFT] before the calling thread sleeps on it. */
+const WAIT_SPINS = 20_000;
 /** Wait this long at a time for the workers, then look at the clock. */
 const WAIT_SLICE_MS = 250;
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -203,6 +205,9 @@ export class ThreadPool {
   /** Sleep until control[LEFT] = 0; throws ThreadPoolError after `timeoutMs` without progress. */
   private waitForWorkers(): void {
     const control = this.control;
+    // spin briefly first: a worker that is awake finishes within microseconds, and falling asleep in
+    // Atomics.wait costs a wake-up round trip per call (it dominated small models' decode on 2 threads)
+    for (let spin = 0; spin < WAIT_SPINS && Atomics.load(control, LEFT) !== 0; spin++);
     let left = Atomics.load(control, LEFT);
     let since = Date.now();
     const slice = Math.min(WAIT_SLICE_MS, this.timeoutMs);

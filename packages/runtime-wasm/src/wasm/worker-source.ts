@@ -8,7 +8,7 @@
 /** Control words (Int32Array over the control SharedArrayBuffer). */
 export const GEN = 0; // job generation: bumped by the caller for every job
 export const LEFT = 1; // participants still running the current job
-export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention, 4 = linear (f16 w), 5 = linear (bf16 w), 6 = linear (packed w), 7 = elementwise map
+export const OP = 2; // 0 = stop, 1 = linear, 2 = matmul, 3 = attention, 4 = linear (f16 w), 5 = linear (bf16 w), 6 = linear (packed w), 7 = elementwise map, 8 = attention by query rows
 export const FAILED = 3; // set to 1 by a worker whose kernel threw
 export const NEXT = 4; // the next chunk of the current job to claim (Atomics.add)
 /** Byte offset of the Float64Array of arguments: [0, 16) kernel args (attention: 14 = heads per block, 15 = scratch bytes per participant), 16 = the job's items, 17 = items per chunk. */
@@ -24,6 +24,7 @@ export const OP_LINEAR_F16 = 4;
 export const OP_LINEAR_BF16 = 5;
 export const OP_LINEAR_PACKED = 6;
 export const OP_MAP = 7;
+export const OP_ATTENTION_ROWS = 8;
 
 export const workerSource = `'use strict';
 function start(init, post) {
@@ -56,7 +57,11 @@ function start(init, post) {
         else if (op === ${OP_LINEAR_PACKED}) k.linear_packed_f32(args[0], args[1], args[2], args[3], args[4], args[5], args[6], r0, r1);
         else if (op === ${OP_MATMUL}) k.matmul_f32(args[0], args[1], args[2], args[3], args[4], args[5], r0, r1);
         else if (op === ${OP_MAP}) k.map_f32(args[0], args[1] + 4 * r0, args[2] + 4 * r0, args[3] + 4 * r0, r1 - r0);
-        else if (op === ${OP_ATTENTION})
+        else if (op === ${OP_ATTENTION_ROWS}) {
+          const row = 4 * args[8] * args[10]; // bytes of one query (and output) row: H·D floats
+          k.attention_f32(args[0] + r0 * row, args[1] + r0 * row, args[2], args[3], 0, args[5] + me * args[15],
+            r1 - r0, args[7], args[8], args[9], args[10], args[11], args[12], args[13] + r0, args[14], 0, args[8]);
+        } else if (op === ${OP_ATTENTION})
           k.attention_f32(args[0], args[1], args[2], args[3], args[4], args[5] + me * args[15],
             args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13], args[14], r0, r1);
       }
