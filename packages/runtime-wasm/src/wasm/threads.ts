@@ -183,10 +183,13 @@ export class ThreadPool {
     Atomics.store(control, LEFT, this.size - 1);
     Atomics.add(control, GEN, 1);
     Atomics.notify(control, GEN);
+    // subtle: wait for the workers even when our own chunk throws. Returning early leaves a worker
+    // inside this job; the next job then stores LEFT = size − 1, this job's late decrement consumes it,
+    // that job's decrement takes LEFT to −1, and a later caller waits forever for LEFT = 0.
     let threw = false;
     let thrown: unknown;
     try {
-      // subtle: after a throw the calling thread claims nothing more; the workers finish the job
+      // after a throw the calling thread claims nothing more; the workers finish the job's chunks
       for (let c = callerWorks ? Atomics.add(control, NEXT, 1) : total; c * chunk < total; ) {
         self(c * chunk, Math.min(total, (c + 1) * chunk));
         c = Atomics.add(control, NEXT, 1);
