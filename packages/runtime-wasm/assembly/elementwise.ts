@@ -102,23 +102,9 @@ function siluLanes(x: v128): v128 {
   return f32x4.div(x, f32x4.add(f32x4.splat(1.0), exp4(f32x4.neg(x))));
 }
 
-/** GELU (erf form) of n values. */
-export function gelu_f32(out: usize, x: usize, n: i32): void {
-  unary(out, x, n, 0);
-}
-
-/** GELU (tanh form) of n values. */
-export function gelu_tanh_f32(out: usize, x: usize, n: i32): void {
-  unary(out, x, n, 1);
-}
-
-/** SiLU of n values. */
-export function silu_f32(out: usize, x: usize, n: i32): void {
-  unary(out, x, n, 2);
-}
-
 /** out[i] = silu(gate[i]) · up[i] */
-export function swiglu_f32(out: usize, gate: usize, up: usize, n: i32): void {
+@inline
+function swiglu(out: usize, gate: usize, up: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -132,12 +118,13 @@ export function swiglu_f32(out: usize, gate: usize, up: usize, n: i32): void {
 }
 
 /**
- * The maps above by number, for the thread pool (each chunk of a job is one call): kind 0 gelu, 1 geluTanh,
- * 2 silu (x → out), 3 swiglu (out = silu(x) · y). Every element is computed the same way in any chunk.
+ * The activation maps of n values by number (one call per chunk of a thread-pool job): kind 0 GELU (erf
+ * form), 1 GELU (tanh form), 2 SiLU (x → out), 3 SwiGLU (out = silu(x) · y). Every element is computed the
+ * same way in any chunk.
  */
 export function map_f32(kind: i32, out: usize, x: usize, y: usize, n: i32): void {
   if (kind == 0) unary(out, x, n, 0);
   else if (kind == 1) unary(out, x, n, 1);
   else if (kind == 2) unary(out, x, n, 2);
-  else swiglu_f32(out, x, y, n);
+  else swiglu(out, x, y, n);
 }

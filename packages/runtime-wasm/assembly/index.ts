@@ -3,7 +3,7 @@
 // ops over worker threads by output columns or heads. Every kernel writes `out` first in its argument list.
 // Legend: T = tokens, S = keys, C = d_model, H / Hkv = query / key-value heads, D = d_head, F = d_ff, V = vocab.
 
-export { add_f32, gelu_f32, gelu_tanh_f32, map_f32, mul_f32, scale_f32, silu_f32, swiglu_f32 } from './elementwise';
+export { add_f32, map_f32, mul_f32, scale_f32 } from './elementwise';
 export { attention_f32 } from './attention';
 export { embedding_f32 } from './embedding';
 export { embedding_bf16, embedding_f16, linear_bf16, linear_f16 } from './half';

@@ -35,10 +35,6 @@ export interface KernelExports {
   add_f32(out: number, a: number, b: number, n: number, period: number): void;
   mul_f32(out: number, a: number, b: number, n: number, period: number): void;
   scale_f32(out: number, x: number, n: number, s: number): void;
-  gelu_f32(out: number, x: number, n: number): void;
-  gelu_tanh_f32(out: number, x: number, n: number): void;
-  silu_f32(out: number, x: number, n: number): void;
-  swiglu_f32(out: number, gate: number, up: number, n: number): void;
   map_f32(kind: number, out: number, x: number, y: number, n: number): void;
   softmax_f32(out: number, x: number, rows: number, C: number): void;
   layer_norm_f32(out: number, x: number, w: number, b: number, T: number, C: number, eps: number): void;
