@@ -209,7 +209,9 @@ async function measure(threads: number): Promise<Result[]> {
       decodeRuns: s.decode,
       ofBandwidth: s.ofBandwidth.length > 0 ? median(s.ofBandwidth) : undefined,
       prefillVsOne:
-        one !== undefined && i === 0 ? median(onePrefill.map((ms, r) => ms / s.prefill[r])) : undefined,
+        one !== undefined && runners[i].runtime === one.runtime
+          ? median(onePrefill.map((ms, r) => ms / s.prefill[r]))
+          : undefined,
       ids: s.ids,
     });
     await runners[i].release();
