@@ -3,6 +3,22 @@
 
 import { relaxedThreadsWasm, relaxedWasm, simdThreadsWasm, simdWasm } from '../generated/kernels';
 
+/**
+ * A linear kernel: out [T, N] columns [n0, n1) = x [T, K] · wᵀ + b (b = 0 for none), w in the kernel's
+ * storage (f32 rows, f16 / bf16 rows, or packed panels).
+ */
+type LinearKernel = (
+  out: number,
+  x: number,
+  w: number,
+  b: number,
+  T: number,
+  K: number,
+  N: number,
+  n0: number,
+  n1: number,
+) => void;
+
 /** The exports of the kernel module (assembly/index.ts). Pointers are byte offsets into linear memory. */
 export interface KernelExports {
   heap_base(): number;
@@ -10,28 +26,8 @@ export interface KernelExports {
   stream_read_f32(ptr: number, bytes: number): number;
   embedding_f16(out: number, table: number, ids: number, T: number, C: number): void;
   embedding_bf16(out: number, table: number, ids: number, T: number, C: number): void;
-  linear_f16(
-    out: number,
-    x: number,
-    w: number,
-    b: number,
-    T: number,
-    K: number,
-    N: number,
-    n0: number,
-    n1: number,
-  ): void;
-  linear_bf16(
-    out: number,
-    x: number,
-    w: number,
-    b: number,
-    T: number,
-    K: number,
-    N: number,
-    n0: number,
-    n1: number,
-  ): void;
+  linear_f16: LinearKernel;
+  linear_bf16: LinearKernel;
   add_f32(out: number, a: number, b: number, n: number, period: number): void;
   mul_f32(out: number, a: number, b: number, n: number, period: number): void;
   scale_f32(out: number, x: number, n: number, s: number): void;
@@ -50,31 +46,11 @@ export interface KernelExports {
     inter: number,
   ): void;
   embedding_f32(out: number, table: number, ids: number, T: number, C: number): void;
-  linear_f32(
-    out: number,
-    x: number,
-    w: number,
-    b: number,
-    T: number,
-    K: number,
-    N: number,
-    n0: number,
-    n1: number,
-  ): void;
+  linear_f32: LinearKernel;
   pack4_f32(dst: number, src: number, R: number, K: number): void;
   pack4_inplace_f32(ptr: number, tmp: number, R: number, K: number): void;
   embedding_packed_f32(out: number, table: number, ids: number, T: number, C: number, V: number): void;
-  linear_packed_f32(
-    out: number,
-    x: number,
-    wp: number,
-    b: number,
-    T: number,
-    K: number,
-    N: number,
-    n0: number,
-    n1: number,
-  ): void;
+  linear_packed_f32: LinearKernel;
   matmul_f32(
     out: number,
     a: number,
