@@ -11,7 +11,7 @@
 // --threads, and an interrupted run resumed with the same command continues exactly):
 //   pnpm --filter @llmf/train train:default -- --install
 // Options: --steps N (default 1600), --threads K (WASM worker threads, default 1), --run DIR, --out DIR,
-// --install (copy the exported model files over apps/cli/models/default).
+// --install (copy the exported model files over apps/cli/models/default, only when the run finished).
 
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -142,7 +142,12 @@ writeFileSync(
   join(outDir, 'training-summary.json'),
   `${JSON.stringify({ config, seed, threads, session: { steps: sessionSteps, minutes, tokensPerSecond: sessionTokensPerSecond }, step: result.step, trainLoss: result.trainLoss, valLoss: result.valLoss, parameters: result.parameters, tensors: namedParams(result.model.params).length, samples }, null, 2)}\n`,
 );
-if (process.argv.includes('--install')) {
+if (process.argv.includes('--install') && result.aborted) {
+  // a stopped run is exported for inspection, but never replaces the shipped model
+  console.log(
+    `not installed: the run stopped at step ${result.step} of ${steps}; run the command again to resume`,
+  );
+} else if (process.argv.includes('--install')) {
   const target = join(root, '../../apps/cli/models/default');
   for (const name of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']) {
     copyFileSync(join(outDir, name), join(target, name));
