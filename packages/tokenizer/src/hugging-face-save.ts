@@ -52,7 +52,8 @@ export function toHuggingFaceJson(spec: TokenizerSpec): Record<string, unknown> 
   const charLevel = model instanceof RankModel && model.charLevel;
   const marker = model instanceof RankModel ? model.spaceMarker : undefined;
   const show = (key: string): string => (charLevel ? keyToText(key) : keyToByteLevel(key));
-  const vocab: Record<string, number> = {};
+  // subtle: a null prototype, so a token "__proto__" is a key like any other
+  const vocab: Record<string, number> = Object.create(null);
   const merges: [string, string][] = [];
   model.keys.forEach((key, id) => {
     if (key === undefined) return;

@@ -65,3 +65,20 @@ describe('fromVocab (the trainer contract)', () => {
     expect(special.decode([10, 12])).toBe('low<|end|>');
   });
 });
+
+test('tokens and special tokens named like Object.prototype members survive tokenizer.json', () => {
+  const bytes = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+  const merged = ['__', 'pr', 'pro', 'prot', 'proto', '__proto', '__proto__'].map(utf8);
+  const tok = Tokenizer.fromVocab({
+    tokens: [...bytes, ...merged],
+    pattern: null,
+    specialTokens: { constructor: 263 },
+  });
+  expect(tok.encode('__proto__')).toEqual([262]);
+  const loaded = Tokenizer.fromHuggingFace(JSON.stringify(tok.toHuggingFace()));
+  expect(loaded.vocabSize).toBe(264);
+  expect(loaded.encode('__proto__ constructor', { allowedSpecial: 'all' })).toEqual(
+    tok.encode('__proto__ constructor', { allowedSpecial: 'all' }),
+  );
+  expect(loaded.encode('constructor', { allowedSpecial: 'all' })).toEqual([263]);
+});

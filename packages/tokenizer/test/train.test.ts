@@ -134,6 +134,12 @@ describe('special tokens', () => {
     expect(tok.decode([268, 269])).toBe('<|endoftext|><|pad|>');
   });
 
+  it('may be named like Object.prototype members ("__proto__")', () => {
+    const tok = trainBPE(corpus, { vocabSize: 270, specialTokens: ['__proto__', 'constructor'] });
+    expect(tok.specialTokens).toEqual(JSON.parse('{"__proto__":268,"constructor":269}'));
+    expect(tok.encode('__proto__constructor', { allowedSpecial: 'all' })).toEqual([268, 269]);
+  });
+
   it('are never learned from: the corpus is split on them before counting', () => {
     const merges: Merge[] = [];
     trainBPE(corpus, { vocabSize: 400, specialTokens: ['<|endoftext|>'], onMerge: (m) => merges.push(m) });

@@ -154,7 +154,8 @@ function parseMetadata(file: string, value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw formatError(file, '"__metadata__" must be an object of strings');
   }
-  const out: Record<string, string> = {};
+  // subtle: a null prototype, so a key "__proto__" is kept like any other
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (typeof v !== 'string')
       throw formatError(file, `"__metadata__"."${k}" must be a string, got ${JSON.stringify(v)}`);

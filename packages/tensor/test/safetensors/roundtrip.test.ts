@@ -122,6 +122,13 @@ describe('writeSafetensors → readSafetensors', () => {
     expect([...readTensorRaw(bytes, header.entries[1])]).toEqual([0x00, 0xc0, 0x00, 0x34]);
   });
 
+  test('metadata keys named like Object.prototype members ("__proto__", "constructor") round-trip', () => {
+    const metadata = JSON.parse('{"__proto__":"","constructor":"c","toString":"t"}');
+    const header = parseSafetensorsHeader(writeSafetensors({ a: tensor([1]) }, { metadata }));
+    expect(Object.keys(header.metadata)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.entries(header.metadata)).toEqual(Object.entries(metadata));
+  });
+
   test('reads from a Uint8Array view that does not start at its buffer (unaligned F32 data)', () => {
     const bytes = writeSafetensors({ w: tensor([1, 2, 3]) });
     const shifted = new Uint8Array(bytes.length + 3);

@@ -154,7 +154,7 @@ export function trainVocabulary(corpus: string | Iterable<string>, o: TrainOptio
 
   const encoder = new TextEncoder();
   const tokens = keys.map((key) => (granularity === 'byte' ? latin1Bytes(key) : encoder.encode(key)));
-  const specialTokens: Record<string, number> = {};
+  const specialTokens: Record<string, number> = Object.create(null); // "__proto__" is a key too
   specials.forEach((token, i) => {
     specialTokens[token] = tokens.length + i;
   });
