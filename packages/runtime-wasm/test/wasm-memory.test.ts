@@ -29,6 +29,24 @@ describe('wasm backend memory', () => {
     be.dispose();
   });
 
+  it.each([1, 2])(
+    'keeps resident tensors resident when the memory is grown from outside (%i threads)',
+    async (threads) => {
+      const be = await createWasmBackend({ memoryBytes: 65536, threads });
+      const a = be.upload(tensor([1, 2, 3]), 'weights');
+      const out = be.alloc([3], 'compute');
+      be.scale(out, a, 2); // the backend has seen the current buffer
+      be.memory.grow(4); // not through the backend: its idea of the buffer is stale now
+      be.scale(out, a, 3);
+      expect(Array.from(out.data)).toEqual([3, 6, 9]);
+      const x = be.upload(tensor([1, 1, 1]), 'compute');
+      be.add(out, out, x); // out and x are both resident: written in place, not through a copy
+      expect(Array.from(out.data)).toEqual([4, 7, 10]);
+      expect(Array.from(new Float32Array(be.memory.buffer, out.data.byteOffset, 3))).toEqual([4, 7, 10]);
+      be.dispose();
+    },
+  );
+
   it('rejects a model larger than 4 GiB with OUT_OF_MEMORY before allocating it', async () => {
     const be = await createWasmBackend();
     expect(codeOf(() => be.reserve(5 * 2 ** 30))).toBe('OUT_OF_MEMORY');

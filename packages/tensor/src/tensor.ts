@@ -85,11 +85,13 @@ export function rows(t: Tensor, start: number, end: number): Tensor {
       `rows: [${start}, ${end}) is not a row range of a tensor with ${count} rows`,
     );
   }
-  const rowSize = t.shape.length === 0 ? 1 : sizeOf(t.shape.slice(1));
-  return {
-    shape: Object.freeze([end - start, ...t.shape.slice(1)]),
-    data: t.data.subarray(start * rowSize, end * rowSize),
-  };
+  const shape = [end - start];
+  let rowSize = 1;
+  for (let i = 1; i < t.shape.length; i++) {
+    shape.push(t.shape[i]);
+    rowSize *= t.shape[i];
+  }
+  return { shape: Object.freeze(shape), data: t.data.subarray(start * rowSize, end * rowSize) };
 }
 
 /** The same data seen with another shape of equal size (no copy). */

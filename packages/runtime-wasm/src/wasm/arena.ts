@@ -12,7 +12,8 @@
 // cleared. Fresh memory is not written, so its pages stay untouched (not resident) until a kernel or the
 // loader writes them: a model's activations and KV cache cost no RSS at load.
 // subtle: memory.grow detaches every typed array over a non-shared memory. Tensors returned here read
-// `data` through a getter that re-creates the view when the buffer changed; views the caller derived
+// `data` through a getter that re-creates the view once it is detached (its length drops to 0; a view of a
+// shared memory stays valid after a grow); views the caller derived
 // earlier (rows, reshape) are detached by a grow, so models reserve() their total before allocating.
 
 import { type HalfDtype, type HalfTensor, LlmfError, type Shape, sizeOf, type Tensor } from '@llmf/tensor';
@@ -91,7 +92,11 @@ export class WasmArena {
   /** True when `data` is a view of this memory (then its byteOffset is its pointer). */
   owns(data: ArrayBufferView): boolean {
     const buffer = data.buffer;
-    if (buffer === this.memory.buffer) return true;
+    // the buffer last seen first (memory.buffer is a native getter, slow on every op); a detached heap view
+    // (length 0) means the memory grew behind our back
+    if (buffer === this.f32.buffer && this.f32.length !== 0) return true;
+    this.refresh();
+    if (buffer === this.f32.buffer) return true;
     return this.shared && this.buffers.has(buffer);
   }
 
@@ -165,7 +170,7 @@ export class WasmArena {
     return {
       shape: frozen,
       get data(): Float32Array {
-        if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer, ptr, n);
+        if (view.length !== n) view = new Float32Array(memory.buffer, ptr, n); // detached by a grow
         return view;
       },
     };
@@ -181,7 +186,7 @@ export class WasmArena {
       shape: frozen,
       dtype,
       get data(): Uint16Array {
-        if (view.buffer !== memory.buffer) view = new Uint16Array(memory.buffer, ptr, n);
+        if (view.length !== n) view = new Uint16Array(memory.buffer, ptr, n); // detached by a grow
         return view;
       },
     };

@@ -22,7 +22,7 @@ export function packedAt(
     shape: frozen,
     packing: PACKING,
     get data(): Float32Array {
-      if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer, ptr, floats);
+      if (view.length !== floats) view = new Float32Array(memory.buffer, ptr, floats); // detached by a grow
       return view;
     },
   };

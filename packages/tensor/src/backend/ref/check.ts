@@ -27,15 +27,18 @@ export function checkTensor(op: string, name: string, t: Tensor, rank?: number):
   if (!(data instanceof Float32Array)) {
     throw new LlmfError('INVALID_ARGUMENT', `${op}: ${name} must be a Tensor { shape, data: Float32Array }`);
   }
-  for (const d of t.shape) {
+  const shape = t.shape;
+  let n = 1; // sizeOf(shape), in the same pass (this runs on every op of every token)
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!Number.isInteger(d) || d < 0) {
-      shapeError(op, `${name} has shape ${fmt(t.shape)}; dimensions must be non-negative integers`);
+      shapeError(op, `${name} has shape ${fmt(shape)}; dimensions must be non-negative integers`);
     }
+    n *= d;
   }
-  if (rank !== undefined && t.shape.length !== rank) {
-    shapeError(op, `${name} must have ${rank} dimensions but has shape ${fmt(t.shape)}`);
+  if (rank !== undefined && shape.length !== rank) {
+    shapeError(op, `${name} must have ${rank} dimensions but has shape ${fmt(shape)}`);
   }
-  const n = sizeOf(t.shape);
   if (data.length !== n) {
     if (n > 0 && data.byteLength === 0 && data.buffer.byteLength === 0) {
       // subtle: memory.grow detaches every typed array over the old buffer, including views taken with rows()
@@ -86,9 +89,9 @@ export function checkWeight(op: string, name: string, w: WeightTensor, rank?: nu
 /** `t` has exactly `shape`. */
 export function checkShape(op: string, name: string, t: Tensor, shape: Shape): void {
   checkTensor(op, name, t);
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    shapeError(op, `${name} has shape ${fmt(t.shape)} but must be ${fmt(shape)}`);
-  }
+  let same = t.shape.length === shape.length;
+  for (let i = 0; same && i < shape.length; i++) same = t.shape[i] === shape[i];
+  if (!same) shapeError(op, `${name} has shape ${fmt(t.shape)} but must be ${fmt(shape)}`);
 }
 
 /** Throw if the two tensors' memory overlaps (ops whose output may not alias an input). */
@@ -99,12 +102,14 @@ export function checkNoOverlap(
   inName: string,
   x: WeightTensor,
 ): void {
-  if (out.data.buffer !== x.data.buffer) return;
-  const a0 = out.data.byteOffset;
-  const a1 = a0 + out.data.byteLength;
-  const b0 = x.data.byteOffset;
-  const b1 = b0 + x.data.byteLength;
-  if (a0 < b1 && b0 < a1 && out.data.length > 0 && x.data.length > 0) {
+  const o = out.data;
+  const d = x.data; // each read once: backend tensors may serve `data` through a getter
+  if (o.buffer !== d.buffer) return;
+  const a0 = o.byteOffset;
+  const a1 = a0 + o.byteLength;
+  const b0 = d.byteOffset;
+  const b1 = b0 + d.byteLength;
+  if (a0 < b1 && b0 < a1 && o.length > 0 && d.length > 0) {
     throw new LlmfError(
       'INVALID_ARGUMENT',
       `${op}: ${outName} must not share memory with ${inName}; write into a separate tensor`,
