@@ -51,6 +51,21 @@ export const ops: readonly Op[] = [
   'attention',
 ];
 
+/**
+ * The ops a model repeats on the same tensors at every decode step (norms, linears, residual adds,
+ * activations): the ones `Backend.prepare` binds once.
+ */
+export type PreparableOp =
+  | 'linear'
+  | 'add'
+  | 'mul'
+  | 'layerNorm'
+  | 'rmsNorm'
+  | 'gelu'
+  | 'geluTanh'
+  | 'silu'
+  | 'swiglu';
+
 /** How RoPE pairs dimensions: 'half' rotates (x[i], x[i + D/2]) as HF Llama; 'interleaved' rotates (x[2i], x[2i+1]) as the original paper and GGUF. */
 export type RopeStyle = 'half' | 'interleaved';
 
@@ -107,6 +122,13 @@ export interface Backend {
   packLinear?(w: Tensor): PackedTensor;
   /** Release everything this backend allocated. Tensors from it must not be used afterwards. */
   dispose(): void;
+  /**
+   * Check and bind `op`'s arguments once; the returned function runs the op again on the same tensors,
+   * whose contents may change between runs (their shapes and memory may not). A model calls it for the
+   * ops of a decode step, so each token skips the checks. Throws as the op would for bad arguments.
+   * Optional: use `prepareOp`, which falls back to calling the op.
+   */
+  prepare?<K extends PreparableOp>(op: K, ...args: Parameters<Backend[K]>): () => void;
 
   /** out [M, N] = a [M, K] · b [K, N] */
   matmul(out: Tensor, a: Tensor, b: Tensor): void;
@@ -147,4 +169,21 @@ export interface Backend {
    * weights_h = softmax(q_h·k_hᵀ·scale + mask), out_h = weights_h · v_h.
    */
   attention(out: Tensor, q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions): void;
+}
+
+/**
+ * `backend.prepare(op, ...args)` where the backend has it, else a function that calls the op with the same
+ * arguments (checked on every run).
+ * @example
+ * const step = prepareOp(backend, 'add', x, x, sub); // x = x + sub
+ * step(); // after each write of sub
+ */
+export function prepareOp<K extends PreparableOp>(
+  backend: Backend,
+  op: K,
+  ...args: Parameters<Backend[K]>
+): () => void {
+  if (backend.prepare !== undefined) return backend.prepare(op, ...args);
+  const run = backend[op] as (...a: Parameters<Backend[K]>) => void;
+  return () => run.apply(backend, args);
 }

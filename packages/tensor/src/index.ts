@@ -3,6 +3,8 @@ export {
   type Backend,
   type Op,
   ops,
+  type PreparableOp,
+  prepareOp,
   type RopeOptions,
   type RopeStyle,
 } from './backend';

@@ -144,6 +144,26 @@ describe('the suite catches broken backends', () => {
     expect(messages.some((m) => m.includes('broken linear outAll vs js-ref'))).toBe(true);
   });
 
+  test('a prepare that binds the input values instead of the tensors (stale on the second run)', async () => {
+    const ref = createReferenceBackend();
+    const snapshotting: Backend['prepare'] = (op, ...args) => {
+      // out (first) is written through; every later tensor argument is a copy taken now
+      const copies: unknown[] = args.map((a, i) =>
+        i > 0 && typeof a === 'object' && a !== null && 'data' in a
+          ? { shape: a.shape, data: a.data.slice() }
+          : a,
+      );
+      return () => (ref[op] as (...a: unknown[]) => void)(...copies);
+    };
+    const messages = await failures(
+      backendConformance(broken({ prepare: snapshotting }), { numRuns: 10, ops: ['add'] }),
+      'add',
+    );
+    expect(
+      messages.some((m) => m.includes('broken prepared add out (second run, new inputs) vs js-ref')),
+    ).toBe(true);
+  });
+
   test('alloc that returns uninitialised memory', async () => {
     const dirty = broken({
       alloc: (shape) => {

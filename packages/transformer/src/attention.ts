@@ -11,22 +11,43 @@ import { applyRope, type KVCache, multiHeadAttention } from '@llmf/attention';
 import type { Backend, Tensor } from '@llmf/tensor';
 import type { Activations } from './activations';
 import type { ModelConfig } from './config';
+import type { StepOps } from './step-ops';
 import type { LayerWeights } from './weights';
 
-/** out [T, C] = attention(x [T, C]) for layer `layer`; appends this call's keys/values to the cache. */
+/** The middle of the sublayer: q [T, H·D], k, v [T, Hkv·D] → a.heads [T, H·D]. */
+export type Attend = (q: Tensor, k: Tensor, v: Tensor) => void;
+
+/** out [T, C] = attention(x [T, C]): the q|k|v projection, `attend`, the output projection. */
 export function attention(
-  backend: Backend,
+  ops: StepOps,
   c: ModelConfig,
   out: Tensor,
   x: Tensor,
   w: LayerWeights,
   a: Activations,
+  attend: Attend,
+): void {
+  const { q, k, v } = projectQkv(ops, c, x, w, a);
+  attend(q, k, v);
+  ops.linear(out, a.heads, w.attprojw, w.attprojb); // [T, H·D] → [T, C]
+}
+
+/**
+ * a.heads [T, H·D] = softmax(q·Kᵀ/√D + M)·V at positions start..start+T−1: RoPE on q and k (RoPE models),
+ * then this call's k, v appended to layer `layer` of the cache, then attention over all its keys.
+ */
+export function attendCached(
+  backend: Backend,
+  c: ModelConfig,
+  a: Activations,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
   cache: KVCache,
   layer: number,
   start: number,
   weights?: Tensor,
 ): void {
-  const { q, k, v } = projectQkv(backend, c, x, w, a);
   if (c.positions === 'rope') {
     const rope = { start, theta: c.ropeTheta, style: c.ropeStyle };
     applyRope(backend, q, q, { nHead: c.nHead, ...rope });
@@ -40,7 +61,6 @@ export function attention(
     past: start,
     ...(weights === undefined ? {} : { weights }),
   });
-  backend.linear(out, a.heads, w.attprojw, w.attprojb); // [T, H·D] → [T, C]
 }
 
 /**
@@ -48,13 +68,13 @@ export function attention(
  * token (decode): views of its row, no copy. More: each row's three parts copied out to a.q, a.k, a.v.
  */
 function projectQkv(
-  backend: Backend,
+  ops: StepOps,
   c: ModelConfig,
   x: Tensor,
   w: LayerWeights,
   a: Activations,
 ): { q: Tensor; k: Tensor; v: Tensor } {
-  backend.linear(a.qkv, x, w.qkvw, w.qkvb); // [T, C] → [T, H·D + 2·Hkv·D]
+  ops.linear(a.qkv, x, w.qkvw, w.qkvb); // [T, C] → [T, H·D + 2·Hkv·D]
   const T = x.shape[0];
   const qDim = c.nHead * c.dHead;
   const kvDim = c.nKvHead * c.dHead;

@@ -2,17 +2,18 @@
 //   xf = norm_f(x)            [T, C]
 //   logits = xf · W_lmᵀ       [T, C] · [V, C]ᵀ → [T, V]   (W_lm = wte when tied)
 
-import type { Backend, Tensor } from '@llmf/tensor';
+import type { Tensor } from '@llmf/tensor';
 import type { ModelConfig } from './config';
 import { normalize } from './norm';
+import type { StepOps } from './step-ops';
 import type { ModelWeights } from './weights';
 
 /** xf [T, C] = the final norm of x (out may be x). */
-export function finalNorm(backend: Backend, c: ModelConfig, xf: Tensor, x: Tensor, w: ModelWeights): void {
+export function finalNorm(backend: StepOps, c: ModelConfig, xf: Tensor, x: Tensor, w: ModelWeights): void {
   normalize(backend, c, xf, x, w.lnfw, w.lnfb);
 }
 
 /** logits [T, V] = xf [T, C] · W_lmᵀ. */
-export function lmHead(backend: Backend, logits: Tensor, xf: Tensor, w: ModelWeights): void {
+export function lmHead(backend: StepOps, logits: Tensor, xf: Tensor, w: ModelWeights): void {
   backend.linear(logits, xf, w.lmheadw);
 }

@@ -2,14 +2,15 @@
 //   mlp:    out = act(x·W_upᵀ + b_up)·W_downᵀ + b_down              [T, C] → [T, F] → [T, C]
 //   swiglu: out = (silu(x·W_gateᵀ) ⊙ x·W_upᵀ)·W_downᵀ               (Llama)
 
-import type { Backend, Tensor } from '@llmf/tensor';
+import type { Tensor } from '@llmf/tensor';
 import type { Activations } from './activations';
 import type { ModelConfig } from './config';
+import type { StepOps } from './step-ops';
 import type { LayerWeights } from './weights';
 
 /** out [T, C] = FFN(x [T, C]). */
 export function mlp(
-  backend: Backend,
+  backend: StepOps,
   c: ModelConfig,
   out: Tensor,
   x: Tensor,

@@ -2,12 +2,13 @@
 //   LayerNorm: (x − mean) / √(var + eps) · w + b      (GPT-2, the seed's "Add & LayerNorm")
 //   RMSNorm:   x / √(mean(x²) + eps) · w              (Llama)
 
-import type { Backend, Tensor } from '@llmf/tensor';
+import type { Tensor } from '@llmf/tensor';
 import type { ModelConfig } from './config';
+import type { StepOps } from './step-ops';
 
 /** out [T, C] = norm(x) with weight w [C] and bias b [C] (LayerNorm only). out may be x. */
 export function normalize(
-  backend: Backend,
+  backend: StepOps,
   c: ModelConfig,
   out: Tensor,
   x: Tensor,

@@ -8,11 +8,13 @@
 import { KVCache, sinusoidalPositions } from '@llmf/attention';
 import { type Backend, LlmfError, type Tensor } from '@llmf/tensor';
 import { type Activations, allocActivations, firstRows } from './activations';
+import { attendCached, attention } from './attention';
 import { block } from './block';
 import type { ModelConfig } from './config';
 import { embed } from './embedding';
 import { finalNorm, lmHead } from './head';
 import { packLinearWeights } from './pack';
+import { DecodePlan } from './plan';
 import {
   loadWeights,
   type ModelWeights,
@@ -95,6 +97,7 @@ export class Transformer {
   private readonly stepIds: Int32Array; // [B] host copy of the ids of one step
   private readonly attentionRecord: Tensor[] | undefined; // [L] of [H, maxT, maxT] buffers
   private recordedShape: [number, number] = [0, 0]; // [T, S] of the last recorded call
+  private plan: DecodePlan | undefined; // the one-token step, made at the first one
   private length = 0;
 
   /** Use {@link loadTransformer}. */
@@ -237,6 +240,16 @@ export class Transformer {
     const width = hidden ? c.dModel : c.vocabSize;
     const result = new Float32Array((lastOnly ? 1 : N) * width);
     try {
+      if (N === 1 && !hidden && this.attentionRecord === undefined) {
+        // one token (a decode step): the planned step
+        if (this.plan === undefined || this.plan.stale) {
+          this.plan = new DecodePlan(backend, c, w, this.acts, this.cache);
+        }
+        this.stepIds[0] = ids[0];
+        result.set(this.plan.run(this.stepIds.subarray(0, 1), this.length));
+        this.length += 1;
+        return result;
+      }
       for (let done = 0; done < N; done += this.acts.rows) {
         const T = Math.min(this.acts.rows, N - done);
         const start = this.length;
@@ -244,7 +257,13 @@ export class Transformer {
         for (let t = 0; t < T; t++) this.stepIds[t] = ids[done + t];
         embed(backend, a.x, w, this.stepIds.subarray(0, T), start); // [T, C]
         for (let l = 0; l < c.nLayer; l++) {
-          block(backend, c, w.layers[l], a, this.cache, l, start, this.recordSlot(l, T, start + T));
+          const lw = w.layers[l];
+          const weights = this.recordSlot(l, T, start + T);
+          block(backend, c, lw, a, (out, x) =>
+            attention(backend, c, out, x, lw, a, (q, k, v) =>
+              attendCached(backend, c, a, q, k, v, this.cache, l, start, weights),
+            ),
+          );
         }
         this.length = start + T;
         const last = done + T === N;

@@ -16,6 +16,7 @@ import {
   type Op,
   ops,
   type PackedTensor,
+  type PreparableOp,
   type RopeOptions,
   type Shape,
   sizeOf,
@@ -98,6 +99,9 @@ const MAP_COST = 16;
 const DEFAULT_MEMORY = 16 * 2 ** 20;
 
 let warnedNoThreads = false;
+
+/** bind's finish() when every tensor is resident: no outputs to copy back. */
+function nothingToCopy(): void {}
 
 function warnOnce(message: string): void {
   if (warnedNoThreads) return;
@@ -200,26 +204,35 @@ function makeBackend(
   ): { ptrs: number[]; extra: number; finish(): void } {
     if (disposed)
       throw new LlmfError('INVALID_ARGUMENT', `${op}: the wasm backend was disposed; create a new one`);
-    const all = [...inputs, ...outputs];
-    const ptrs: number[] = new Array(all.length).fill(0);
-    const foreign: number[] = [];
-    let offset = 0;
+    const count = inputs.length + outputs.length;
+    const ptrs: number[] = new Array(count);
+    let foreignCount = 0;
     // pass 1: byte offsets of resident tensors (read before any grow can detach their views)
-    for (let i = 0; i < all.length; i++) {
-      const t = all[i];
-      if (t === undefined) continue;
-      const data = t.data;
-      if (arena.owns(data)) ptrs[i] = data.byteOffset;
+    for (let i = 0; i < count; i++) {
+      const t = i < inputs.length ? inputs[i] : outputs[i - inputs.length];
+      if (t === undefined) ptrs[i] = 0;
       else {
-        foreign.push(i);
-        ptrs[i] = offset; // relative to scratch for now
-        offset += Math.ceil(data.byteLength / 64) * 64;
+        const data = t.data;
+        if (arena.owns(data)) ptrs[i] = data.byteOffset;
+        else {
+          ptrs[i] = -1;
+          foreignCount++;
+        }
       }
     }
-    if (foreign.length === 0) {
+    if (foreignCount === 0) {
       // the fast path: everything resident, small extras in the fixed scratch region (no grow, no copy)
-      if (extraBytes === 0) return { ptrs, extra: 0, finish() {} };
-      if (extraBytes <= FIXED_SCRATCH) return { ptrs, extra: arena.fixedScratch, finish() {} };
+      if (extraBytes === 0) return { ptrs, extra: 0, finish: nothingToCopy };
+      if (extraBytes <= FIXED_SCRATCH) return { ptrs, extra: arena.fixedScratch, finish: nothingToCopy };
+    }
+    const all = [...inputs, ...outputs];
+    const foreign: number[] = [];
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      if (ptrs[i] !== -1) continue;
+      foreign.push(i);
+      ptrs[i] = offset; // relative to scratch for now
+      offset += Math.ceil(all[i]!.data.byteLength / 64) * 64;
     }
     const base = arena.scratch(offset + extraBytes);
     const heap = arena.heapF32();
@@ -260,31 +273,48 @@ function makeBackend(
     pool.run(opCode, args, total, chunkSize(total, pool.size, align), local);
   }
 
+  /** Throws once the backend is disposed (a prepared op outliving it). */
+  function live(op: string): void {
+    if (disposed)
+      throw new LlmfError('INVALID_ARGUMENT', `${op}: the wasm backend was disposed; create a new one`);
+  }
+
+  // The planners: an op's checks and pointers, and a function that runs its kernel with them. An op call
+  // is its planner's function run once; `prepare` hands the function out to be run at every step.
+
   /** out = map(x) (or swiglu(x, y)) elementwise: kind as in map_f32; big maps split over threads by elements. */
-  function elementwise(op: string, kind: MapKind, out: Tensor, x: Tensor, y?: Tensor): void {
+  function planElementwise(op: string, kind: MapKind, out: Tensor, x: Tensor, y?: Tensor): () => void {
     checkTensor(op, y === undefined ? 'x' : 'gate', x);
     if (y !== undefined) checkShape(op, 'up', y, x.shape);
     checkShape(op, 'out', out, x.shape);
     const n = x.data.length;
-    if (n === 0) return;
+    if (n === 0) return nothingToCopy;
     const b = bind(op, y === undefined ? [x] : [x, y], [out]);
     const px = b.ptrs[0];
     const py = y === undefined ? 0 : b.ptrs[1];
     const po = b.ptrs[y === undefined ? 1 : 2];
-    runSplit(OP_MAP, [kind, po, px, py], n, 8, n * MAP_COST, (i0, i1) =>
-      k.map_f32(kind, po + 4 * i0, px + 4 * i0, py + 4 * i0, i1 - i0),
-    );
-    b.finish();
+    const args = [kind, po, px, py];
+    const local = (i0: number, i1: number) => k.map_f32(kind, po + 4 * i0, px + 4 * i0, py + 4 * i0, i1 - i0);
+    return () => {
+      live(op);
+      runSplit(OP_MAP, args, n, 8, n * MAP_COST, local);
+      b.finish();
+    };
   }
 
-  function binary(op: 'add' | 'mul', out: Tensor, a: Tensor, bt: Tensor): void {
+  function planBinary(op: 'add' | 'mul', out: Tensor, a: Tensor, bt: Tensor): () => void {
     const period = broadcastPeriod(op, a, bt);
     checkShape(op, 'out', out, a.shape);
     const n = a.data.length;
-    if (n === 0) return;
+    if (n === 0) return nothingToCopy;
     const b = bind(op, [a, bt], [out]);
-    (op === 'add' ? k.add_f32 : k.mul_f32)(b.ptrs[2], b.ptrs[0], b.ptrs[1], n, period);
-    b.finish();
+    const [pa, pb, po] = b.ptrs;
+    const kernel = op === 'add' ? k.add_f32 : k.mul_f32;
+    return () => {
+      live(op);
+      kernel(po, pa, pb, n, period);
+      b.finish();
+    };
   }
 
   /** Throws unless `t` is a PackedTensor made by this backend's packLinear. */
@@ -302,7 +332,7 @@ function makeBackend(
    * The packed kernels of linear (arguments already checked): the 4 × 8 register-tile GEMM over blocks of
    * packed x rows (T > 1), or the 8-panel GEMV (T = 1).
    */
-  function linearPacked(out: Tensor, x: Tensor, w: PackedTensor, bias: Tensor | undefined): void {
+  function planLinearPacked(out: Tensor, x: Tensor, w: PackedTensor, bias: Tensor | undefined): () => void {
     const [T, K] = x.shape;
     const N = w.shape[0];
     const b = bind('linear', [x, w, bias], [out]);
@@ -313,24 +343,124 @@ function makeBackend(
         k.linear_packed_f32(p, xp, pw, pbias, rows, K, N, n0, n1),
       );
     const block = packedRowBlock(K);
-    if (T === 1 || block === 0) {
-      // decode reads the x row as it is; rows too long for the scratch go one at a time the same way
-      for (let t = 0; t < T; t++) columns(po + t * N * 4, px + t * K * 4, 1);
-    } else {
-      // blocks of rows: x [rows, K] → [⌈rows/4⌉][K][4] in the fixed scratch (no allocation, no grow)
-      const xp = arena.fixedScratch;
-      for (let t = 0; t < T; t += block) {
-        const rows = Math.min(block, T - t);
-        if (rows === 1) {
-          columns(po + t * N * 4, px + t * K * 4, 1); // a last single row: the GEMV reads it as it is
-          continue;
-        }
-        k.pack4_f32(xp, px + t * K * 4, rows, K);
-        columns(po + t * N * 4, xp, rows);
-      }
+    if (T === 1) {
+      // decode: the x row read as it is, the job's arguments made once
+      const args = [po, px, pw, pbias, 1, K, N];
+      const local = (n0: number, n1: number) => k.linear_packed_f32(po, px, pw, pbias, 1, K, N, n0, n1);
+      return () => {
+        live('linear');
+        runSplit(OP_LINEAR_PACKED, args, N, 8, K * N, local);
+        b.finish();
+      };
     }
-    b.finish();
+    return () => {
+      live('linear');
+      if (block === 0) {
+        // rows too long for the scratch go one at a time, read as they are
+        for (let t = 0; t < T; t++) columns(po + t * N * 4, px + t * K * 4, 1);
+      } else {
+        // blocks of rows: x [rows, K] → [⌈rows/4⌉][K][4] in the fixed scratch (no allocation, no grow)
+        const xp = arena.fixedScratch;
+        for (let t = 0; t < T; t += block) {
+          const rows = Math.min(block, T - t);
+          if (rows === 1) {
+            columns(po + t * N * 4, px + t * K * 4, 1); // a last single row: the GEMV reads it as it is
+            continue;
+          }
+          k.pack4_f32(xp, px + t * K * 4, rows, K);
+          columns(po + t * N * 4, xp, rows);
+        }
+      }
+      b.finish();
+    };
   }
+
+  function planLinear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): () => void {
+    checkTensor('linear', 'x', x, 2);
+    const packed = isPackedTensor(w);
+    if (packed) checkPacked('linear', 'w', w);
+    else checkWeight('linear', 'w', w, 2);
+    const [T, K] = x.shape;
+    const [N, K2] = w.shape;
+    if (K !== K2) {
+      shapeError(
+        'linear',
+        `x ${fmt(x.shape)} · wᵀ with ${packed ? 'packed ' : ''}w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
+      );
+    }
+    if (bias !== undefined) checkShape('linear', 'bias', bias, [N]);
+    checkShape('linear', 'out', out, [T, N]);
+    checkNoOverlap('linear', 'out', out, 'x', x);
+    checkNoOverlap('linear', 'out', out, 'w', w);
+    if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
+    if (T * N === 0) return nothingToCopy;
+    if (packed) return planLinearPacked(out, x, w, bias);
+    const b = bind('linear', [x, w, bias], [out]);
+    const [px, pw, pbias, po] = b.ptrs;
+    // [T, K] · [N, K]ᵀ + [N] → [T, N], rows of w split over threads in multiples of 8; a half w is
+    // widened to f32 in the kernel, 8 values at a time
+    const half = isHalfTensor(w) ? w.dtype : undefined;
+    const kernel = half === 'f16' ? k.linear_f16 : half === 'bf16' ? k.linear_bf16 : k.linear_f32;
+    const opCode = half === 'f16' ? OP_LINEAR_F16 : half === 'bf16' ? OP_LINEAR_BF16 : OP_LINEAR;
+    const args = [po, px, pw, pbias, T, K, N];
+    const local = (n0: number, n1: number) => kernel(po, px, pw, pbias, T, K, N, n0, n1);
+    return () => {
+      live('linear');
+      runSplit(opCode, args, N, 8, T * K * N, local);
+      b.finish();
+    };
+  }
+
+  function planLayerNorm(
+    out: Tensor,
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | undefined,
+    eps: number,
+  ): () => void {
+    const C = lastDim('layerNorm', x);
+    checkShape('layerNorm', 'weight', weight, [C]);
+    if (bias !== undefined) checkShape('layerNorm', 'bias', bias, [C]);
+    checkNumber('layerNorm', 'eps', eps);
+    checkShape('layerNorm', 'out', out, x.shape);
+    if (C === 0 || x.data.length === 0) return nothingToCopy;
+    const b = bind('layerNorm', [x, weight, bias], [out]);
+    const [px, pw, pb, po] = b.ptrs;
+    const rowCount = x.data.length / C;
+    return () => {
+      live('layerNorm');
+      k.layer_norm_f32(po, px, pw, pb, rowCount, C, eps);
+      b.finish();
+    };
+  }
+
+  function planRmsNorm(out: Tensor, x: Tensor, weight: Tensor, eps: number): () => void {
+    const C = lastDim('rmsNorm', x);
+    checkShape('rmsNorm', 'weight', weight, [C]);
+    checkNumber('rmsNorm', 'eps', eps);
+    checkShape('rmsNorm', 'out', out, x.shape);
+    if (C === 0 || x.data.length === 0) return nothingToCopy;
+    const b = bind('rmsNorm', [x, weight], [out]);
+    const [px, pw, po] = b.ptrs;
+    const rowCount = x.data.length / C;
+    return () => {
+      live('rmsNorm');
+      k.rms_norm_f32(po, px, pw, rowCount, C, eps);
+      b.finish();
+    };
+  }
+
+  const planners: { [K in PreparableOp]: (...args: Parameters<Backend[K]>) => () => void } = {
+    linear: planLinear,
+    add: (out, a, b) => planBinary('add', out, a, b),
+    mul: (out, a, b) => planBinary('mul', out, a, b),
+    layerNorm: planLayerNorm,
+    rmsNorm: planRmsNorm,
+    gelu: (out, x) => planElementwise('gelu', MAP_GELU, out, x),
+    geluTanh: (out, x) => planElementwise('geluTanh', MAP_GELU_TANH, out, x),
+    silu: (out, x) => planElementwise('silu', MAP_SILU, out, x),
+    swiglu: (out, gate, up) => planElementwise('swiglu', MAP_SWIGLU, out, gate, up),
+  };
 
   const backend: WasmBackend = {
     specificationVersion: 'v1',
@@ -437,44 +567,24 @@ function makeBackend(
       return packedAt(arena.memory, w.shape, w.data.byteOffset, N * K);
     },
 
-    linear(out: Tensor, x: Tensor, w: WeightTensor, bias?: Tensor): void {
-      checkTensor('linear', 'x', x, 2);
-      const packed = isPackedTensor(w);
-      if (packed) checkPacked('linear', 'w', w);
-      else checkWeight('linear', 'w', w, 2);
-      const [T, K] = x.shape;
-      const [N, K2] = w.shape;
-      if (K !== K2) {
-        shapeError(
-          'linear',
-          `x ${fmt(x.shape)} · wᵀ with ${packed ? 'packed ' : ''}w ${fmt(w.shape)}: x's columns (${K}) must equal w's columns (${K2}); w is [out, in]`,
-        );
+    prepare<K extends PreparableOp>(op: K, ...args: Parameters<Backend[K]>): () => void {
+      const planner = planners[op] as ((...a: Parameters<Backend[K]>) => () => void) | undefined;
+      if (planner === undefined) {
+        throw new LlmfError('INVALID_ARGUMENT', `prepare: '${String(op)}' is not an op that prepare binds`);
       }
-      if (bias !== undefined) checkShape('linear', 'bias', bias, [N]);
-      checkShape('linear', 'out', out, [T, N]);
-      checkNoOverlap('linear', 'out', out, 'x', x);
-      checkNoOverlap('linear', 'out', out, 'w', w);
-      if (bias !== undefined) checkNoOverlap('linear', 'out', out, 'bias', bias);
-      if (T * N === 0) return;
-      if (packed) {
-        linearPacked(out, x, w, bias);
-        return;
-      }
-      const b = bind('linear', [x, w, bias], [out]);
-      const [px, pw, pbias, po] = b.ptrs;
-      // [T, K] · [N, K]ᵀ + [N] → [T, N], rows of w split over threads in multiples of 8; a half w is
-      // widened to f32 in the kernel, 8 values at a time
-      const half = isHalfTensor(w) ? w.dtype : undefined;
-      const kernel = half === 'f16' ? k.linear_f16 : half === 'bf16' ? k.linear_bf16 : k.linear_f32;
-      const opCode = half === 'f16' ? OP_LINEAR_F16 : half === 'bf16' ? OP_LINEAR_BF16 : OP_LINEAR;
-      runSplit(opCode, [po, px, pw, pbias, T, K, N], N, 8, T * K * N, (n0, n1) =>
-        kernel(po, px, pw, pbias, T, K, N, n0, n1),
+      const run = planner(...args); // the op's checks, now
+      // a plain Float32Array argument is copied in (and out) on every call: the op does that
+      const resident = args.every(
+        (a) => typeof a !== 'object' || a === null || !ArrayBuffer.isView(a.data) || arena.owns(a.data),
       );
-      b.finish();
+      if (resident) return run;
+      const call = backend[op] as (...a: Parameters<Backend[K]>) => void;
+      return () => call.apply(backend, args);
     },
 
-    add: (out, a, b) => binary('add', out, a, b),
-    mul: (out, a, b) => binary('mul', out, a, b),
+    linear: (out, x, w, bias) => planLinear(out, x, w, bias)(),
+    add: (out, a, b) => planners.add(out, a, b)(),
+    mul: (out, a, b) => planners.mul(out, a, b)(),
 
     scale(out: Tensor, x: Tensor, s: number): void {
       checkTensor('scale', 'x', x);
@@ -497,35 +607,13 @@ function makeBackend(
       b.finish();
     },
 
-    layerNorm(out: Tensor, x: Tensor, weight: Tensor, bias: Tensor | undefined, eps: number): void {
-      const C = lastDim('layerNorm', x);
-      checkShape('layerNorm', 'weight', weight, [C]);
-      if (bias !== undefined) checkShape('layerNorm', 'bias', bias, [C]);
-      checkNumber('layerNorm', 'eps', eps);
-      checkShape('layerNorm', 'out', out, x.shape);
-      if (C === 0 || x.data.length === 0) return;
-      const b = bind('layerNorm', [x, weight, bias], [out]);
-      const [px, pw, pb, po] = b.ptrs;
-      k.layer_norm_f32(po, px, pw, pb, x.data.length / C, C, eps);
-      b.finish();
-    },
+    layerNorm: (out, x, weight, bias, eps) => planLayerNorm(out, x, weight, bias, eps)(),
+    rmsNorm: (out, x, weight, eps) => planRmsNorm(out, x, weight, eps)(),
 
-    rmsNorm(out: Tensor, x: Tensor, weight: Tensor, eps: number): void {
-      const C = lastDim('rmsNorm', x);
-      checkShape('rmsNorm', 'weight', weight, [C]);
-      checkNumber('rmsNorm', 'eps', eps);
-      checkShape('rmsNorm', 'out', out, x.shape);
-      if (C === 0 || x.data.length === 0) return;
-      const b = bind('rmsNorm', [x, weight], [out]);
-      const [px, pw, po] = b.ptrs;
-      k.rms_norm_f32(po, px, pw, x.data.length / C, C, eps);
-      b.finish();
-    },
-
-    gelu: (out, x) => elementwise('gelu', MAP_GELU, out, x),
-    geluTanh: (out, x) => elementwise('geluTanh', MAP_GELU_TANH, out, x),
-    silu: (out, x) => elementwise('silu', MAP_SILU, out, x),
-    swiglu: (out, gate, up) => elementwise('swiglu', MAP_SWIGLU, out, gate, up),
+    gelu: (out, x) => planners.gelu(out, x)(),
+    geluTanh: (out, x) => planners.geluTanh(out, x)(),
+    silu: (out, x) => planners.silu(out, x)(),
+    swiglu: (out, gate, up) => planners.swiglu(out, gate, up)(),
 
     embedding(out: Tensor, table: WeightTensor, ids: ArrayLike<number>): void {
       const packed = isPackedTensor(table);

@@ -1,7 +1,7 @@
 // backendConformance: property tests of every op of a backend against the reference backend.
 
 import fc from 'fast-check';
-import { type Backend, type Op, ops } from '../backend';
+import { type Backend, type Op, ops, type PreparableOp, prepareOp } from '../backend';
 import { createReferenceBackend } from '../backend/ref/index';
 import { LlmfError } from '../errors';
 import { sizeOf, type Tensor } from '../tensor';
@@ -130,6 +130,106 @@ function familyCheck(
   };
 }
 
+const preparable = new Set<Op>([
+  'linear',
+  'add',
+  'mul',
+  'layerNorm',
+  'rmsNorm',
+  'gelu',
+  'geluTanh',
+  'silu',
+  'swiglu',
+] satisfies PreparableOp[]);
+
+/** The case with every input negated (in range for every family: their value ranges are symmetric). */
+function negated(c: Case): Case {
+  return {
+    ...c,
+    inputs: c.inputs.map((i) => ({
+      ...i,
+      tensor: { shape: i.tensor.shape, data: i.tensor.data.map((v) => -v) },
+    })),
+  };
+}
+
+/**
+ * The op through prepareOp (the backend's prepare, or the fallback): run once, then the same prepared
+ * function again after new values are written into its inputs; both runs must match the reference.
+ */
+function prepareCheck(
+  family: CaseFamily,
+  makeBackend: () => Backend | Promise<Backend>,
+  tolerances: Record<Op, Tolerance>,
+  o: ConformanceOptions,
+): ConformanceCheck {
+  return {
+    op: family.op,
+    name: `${family.op}: prepared once, it runs again on new input values (${family.name})`,
+    async run() {
+      const be = await makeBackend();
+      const ref = createReferenceBackend();
+      try {
+        const tol = tolerances[family.op];
+        assertProperty(
+          fc.property(family.cases, (c) => {
+            let prepared: (() => void) | undefined;
+            // the backend, with the family's op bound through prepareOp and run once
+            const preparing = new Proxy(be, {
+              get(target, key) {
+                if (key === family.op) {
+                  return (...args: unknown[]) => {
+                    prepared = (prepareOp as (b: Backend, op: Op, ...a: unknown[]) => () => void)(
+                      target,
+                      family.op,
+                      ...args,
+                    );
+                    prepared();
+                  };
+                }
+                const value = Reflect.get(target, key);
+                return typeof value === 'function' ? value.bind(target) : value;
+              },
+            });
+            const t: Record<string, Tensor> = {};
+            const second = negated(c);
+            for (const round of [c, second]) {
+              if (round === c) {
+                for (const i of c.inputs) t[i.name] = be.upload(i.tensor, i.usage);
+                for (const out of c.outputs) {
+                  t[out.name] =
+                    out.name === 'out' && c.inPlace !== undefined
+                      ? t[c.inPlace]
+                      : be.alloc(out.shape, 'compute');
+                }
+                c.call(preparing, t);
+              } else {
+                for (const i of second.inputs) t[i.name].data.set(i.tensor.data);
+                if (prepared === undefined) throw new Error(`${family.op} was not called by its case`);
+                prepared();
+              }
+              const want = execute(ref, round);
+              for (const out of round.outputs) {
+                assertClose(
+                  `${be.name} prepared ${family.op} ${out.name}${round === c ? '' : ' (second run, new inputs)'} vs js-ref`,
+                  snapshot(t[out.name]),
+                  want.outputs[out.name],
+                  out.shape,
+                  tol,
+                  describeCase(round),
+                );
+              }
+            }
+          }),
+          { numRuns: o.numRuns ?? 30, seed: o.seed },
+        );
+      } finally {
+        be.dispose();
+      }
+    },
+  };
+}
+
 /** Calls that violate the contract; a conforming backend throws an LlmfError (and never reads out of bounds). */
 function invalidCalls(): { op: Op; what: string; call(be: Backend): void }[] {
   const z = (be: Backend, ...shape: number[]) => be.alloc(shape, 'compute');
@@ -193,7 +293,8 @@ function invalidCalls(): { op: Op; what: string; call(be: Backend): void }[] {
 /**
  * The conformance suite of a Backend: named checks that property-test every op against the reference
  * backend on random shapes (sizes 1..70, 128, 129: not multiples of 4 or of tile sizes) and values
- * (fast-check), plus in-place use, non-mutation of inputs, invalid calls, and alloc / upload.
+ * (fast-check), plus in-place use, non-mutation of inputs, prepared ops (`prepareOp`) run twice on new
+ * input values, invalid calls, and alloc / upload.
  * Framework-agnostic:
  * @example
  * import { backendConformance } from '@llmf/tensor/testing';
@@ -208,6 +309,9 @@ export function backendConformance(
   const checks: ConformanceCheck[] = caseFamilies()
     .filter((f) => selected.has(f.op))
     .map((f) => familyCheck(f, makeBackend, tolerances, o));
+  for (const f of caseFamilies().filter((f) => selected.has(f.op) && preparable.has(f.op))) {
+    checks.push(prepareCheck(f, makeBackend, tolerances, o));
+  }
 
   for (const bad of invalidCalls().filter((b) => selected.has(b.op))) {
     checks.push({
