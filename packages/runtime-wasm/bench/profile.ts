@@ -36,17 +36,26 @@ async function timedModel(threads: number) {
   const model: Transformer = loadTransformer({ config, tensors, backend, maxTokens: PROMPT + DECODE });
   tensors.clear();
   const ms = new Map<string, number>();
-  for (const name of [...OPS, ...OPS_ALSO]) {
-    const target = backend as unknown as Record<string, (...a: unknown[]) => void>;
-    const inner = target[name].bind(backend);
-    target[name] = (...args: unknown[]) => {
+  const keyOf = (name: string, args: unknown[]) =>
+    name === 'linear' ? `linear [${(args[2] as WeightTensor).shape.join(', ')}]` : name;
+  /** f, adding each call's time to ms[key] */
+  const timed =
+    (key: string, f: (...a: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
       const t0 = performance.now();
-      inner(...args);
-      const dt = performance.now() - t0;
-      const key = name === 'linear' ? `linear [${(args[2] as WeightTensor).shape.join(', ')}]` : name;
-      ms.set(key, (ms.get(key) ?? 0) + dt);
+      const result = f(...args);
+      ms.set(key, (ms.get(key) ?? 0) + performance.now() - t0);
+      return result;
     };
+  const target = backend as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of [...OPS, ...OPS_ALSO]) {
+    const inner = target[name].bind(backend);
+    target[name] = (...args: unknown[]) => timed(keyOf(name, args), inner)(...args);
   }
+  // a decode step runs prepared ops (the model's plan): time each run of them under the op's key
+  const prepare = target.prepare.bind(backend);
+  target.prepare = (op: unknown, ...args: unknown[]) =>
+    timed(keyOf(op as string, args), prepare(op, ...args) as () => void);
   return { threads, backend, model, ms };
 }
 

@@ -72,6 +72,8 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** Re-lays a resident f32 linear weight w [N, K] into 4-column panels contiguous along K ('wasm-f32-panel4'). */
   packLinear(w: Tensor): PackedTensor;
+  /** An op's checks and pointers done once; the returned function runs its kernel (Backend.prepare). */
+  prepare<K extends PreparableOp>(op: K, ...args: Parameters<Backend[K]>): () => void;
   /** The kernel build in use. */
   readonly simd: SimdLevel;
   /** The linear memory holding every tensor of this backend. */
