@@ -9,11 +9,11 @@ import type { StepOps } from './step-ops';
 import type { ModelWeights } from './weights';
 
 /** xf [T, C] = the final norm of x (out may be x). */
-export function finalNorm(backend: StepOps, c: ModelConfig, xf: Tensor, x: Tensor, w: ModelWeights): void {
-  normalize(backend, c, xf, x, w.lnfw, w.lnfb);
+export function finalNorm(ops: StepOps, c: ModelConfig, xf: Tensor, x: Tensor, w: ModelWeights): void {
+  normalize(ops, c, xf, x, w.lnfw, w.lnfb);
 }
 
 /** logits [T, V] = xf [T, C] · W_lmᵀ. */
-export function lmHead(backend: StepOps, logits: Tensor, xf: Tensor, w: ModelWeights): void {
-  backend.linear(logits, xf, w.lmheadw);
+export function lmHead(ops: StepOps, logits: Tensor, xf: Tensor, w: ModelWeights): void {
+  ops.linear(logits, xf, w.lmheadw);
 }

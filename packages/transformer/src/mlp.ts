@@ -10,19 +10,19 @@ import type { LayerWeights } from './weights';
 
 /** out [T, C] = FFN(x [T, C]). */
 export function mlp(
-  backend: StepOps,
+  ops: StepOps,
   c: ModelConfig,
   out: Tensor,
   x: Tensor,
   w: LayerWeights,
   a: Activations,
 ): void {
-  backend.linear(a.up, x, w.fcw, w.fcb); // [T, C] → [T, F] expand
+  ops.linear(a.up, x, w.fcw, w.fcb); // [T, C] → [T, F] expand
   if (c.ffn === 'swiglu') {
-    backend.linear(a.gate, x, w.gatew as Tensor, w.gateb); // [T, C] → [T, F]
-    backend.swiglu(a.act, a.gate, a.up); // silu(gate) ⊙ up
-  } else if (c.activation === 'gelu') backend.gelu(a.act, a.up);
-  else if (c.activation === 'geluTanh') backend.geluTanh(a.act, a.up);
-  else backend.silu(a.act, a.up);
-  backend.linear(out, a.act, w.projw, w.projb); // [T, F] → [T, C] compress
+    ops.linear(a.gate, x, w.gatew as Tensor, w.gateb); // [T, C] → [T, F]
+    ops.swiglu(a.act, a.gate, a.up); // silu(gate) ⊙ up
+  } else if (c.activation === 'gelu') ops.gelu(a.act, a.up);
+  else if (c.activation === 'geluTanh') ops.geluTanh(a.act, a.up);
+  else ops.silu(a.act, a.up);
+  ops.linear(out, a.act, w.projw, w.projb); // [T, F] → [T, C] compress
 }

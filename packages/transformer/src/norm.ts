@@ -8,13 +8,13 @@ import type { StepOps } from './step-ops';
 
 /** out [T, C] = norm(x) with weight w [C] and bias b [C] (LayerNorm only). out may be x. */
 export function normalize(
-  backend: StepOps,
+  ops: StepOps,
   c: ModelConfig,
   out: Tensor,
   x: Tensor,
   w: Tensor,
   b: Tensor | undefined,
 ): void {
-  if (c.norm === 'rms') backend.rmsNorm(out, x, w, c.normEps);
-  else backend.layerNorm(out, x, w, b, c.normEps);
+  if (c.norm === 'rms') ops.rmsNorm(out, x, w, c.normEps);
+  else ops.layerNorm(out, x, w, b, c.normEps);
 }
