@@ -194,29 +194,34 @@ describe('backward passes match finite differences', () => {
 });
 
 describe('the whole model', () => {
-  test.prop([fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }), seed], { numRuns: 10 })(
-    '∂loss/∂θ of a 2-block GPT-2 matches finite differences for every parameter',
-    (B, T, s) => {
-      const rng = new Rng(s);
-      const config = { vocabSize: 7, nPositions: 4, nEmbd: 4, nLayer: 2, nHead: 2 };
-      const model = new Gpt2Model(config, createReferenceBackend(), 2);
-      // random (not GPT-2 init) weights, large enough that every path carries gradient
-      for (const p of namedParams(model.params)) p.tensor.data.set(random(rng, p.tensor.data.length, 0.5));
-      const ids = Int32Array.from({ length: B * T }, () => rng.int(7));
-      const targets = Int32Array.from({ length: B * T }, () => rng.int(7));
-      const f = () => model.forward(ids, B, T, targets);
-      f();
-      model.zeroGrad();
-      model.backward();
-      const grads = namedParams(model.grads);
-      namedParams(model.params).forEach((p, i) => {
-        const err = gradientError(f, p.tensor.data, grads[i]!.tensor.data, {
-          h: 3e-3,
-          atol: 1e-3,
-          rtol: 3e-2,
-        });
-        expect({ name: p.name, ...err, ok: err.worst <= 0 }).toMatchObject({ ok: true });
+  test.prop([fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }), seed], {
+    numRuns: 10,
+    // two draws whose loss curves sharply (|f‴| ≈ 2000): plain central differences at h = 3e-3 miss there
+    examples: [
+      [1, 2, 2063134111],
+      [1, 2, 337228020],
+    ],
+  })('∂loss/∂θ of a 2-block GPT-2 matches finite differences for every parameter', (B, T, s) => {
+    const rng = new Rng(s);
+    const config = { vocabSize: 7, nPositions: 4, nEmbd: 4, nLayer: 2, nHead: 2 };
+    const model = new Gpt2Model(config, createReferenceBackend(), 2);
+    // random (not GPT-2 init) weights, large enough that every path carries gradient
+    for (const p of namedParams(model.params)) p.tensor.data.set(random(rng, p.tensor.data.length, 0.5));
+    const ids = Int32Array.from({ length: B * T }, () => rng.int(7));
+    const targets = Int32Array.from({ length: B * T }, () => rng.int(7));
+    const f = () => model.forward(ids, B, T, targets);
+    f();
+    model.zeroGrad();
+    model.backward();
+    const grads = namedParams(model.grads);
+    namedParams(model.params).forEach((p, i) => {
+      const err = gradientError(f, p.tensor.data, grads[i]!.tensor.data, {
+        h: 3e-3,
+        atol: 1e-3,
+        rtol: 3e-2,
+        extrapolate: true, // random weights can curve the loss sharply: the two examples fail without
       });
-    },
-  );
+      expect({ name: p.name, ...err, ok: err.worst <= 0 }).toMatchObject({ ok: true });
+    });
+  });
 });
