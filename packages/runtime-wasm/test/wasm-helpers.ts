@@ -1,5 +1,5 @@
 // Shared helpers of the WASM kernel tests: seeded data and an atol/rtol comparison.
-import { type Tensor, tensor } from '@llmf/tensor';
+import { LlmfError, type Tensor, tensor } from '@llmf/tensor';
 
 /** mulberry32: a small seeded PRNG, so a failing case reproduces from its seed. */
 export function rng(seed: number): () => number {
@@ -35,6 +35,16 @@ export function mismatch(
     const e = expected[i];
     if (Object.is(a, e)) continue;
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) return `at ${i}: wasm ${a}, reference ${e}`;
+  }
+  return undefined;
+}
+
+/** The LlmfError code f throws (a message if it throws something else), or undefined if it returns. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return LlmfError.isInstance(e) ? e.code : `not an LlmfError: ${String(e)}`;
   }
   return undefined;
 }

@@ -1,18 +1,10 @@
 // The WASM backend's memory: tensors survive memory.grow (their data view follows the buffer), models
 // that cannot fit in wasm32's 4 GiB fail with OUT_OF_MEMORY before anything is allocated, and views taken
 // before a grow fail with a message saying what happened.
-import { LlmfError, rows, tensor } from '@llmf/tensor';
+import { rows, tensor } from '@llmf/tensor';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/wasm/index';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return LlmfError.isInstance(e) ? e.code : `not an LlmfError: ${String(e)}`;
-  }
-  return undefined;
-}
+import { codeOf } from './wasm-helpers';
 
 describe('wasm backend memory', () => {
   it('keeps tensors valid and intact across memory.grow', async () => {

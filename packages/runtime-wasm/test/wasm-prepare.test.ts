@@ -3,21 +3,12 @@
 // tests cover the packed linear of a model, threads, foreign tensors, dispose and bad arguments), and a
 // model's planned decode step across a memory grow.
 import { readFileSync } from 'node:fs';
-import { LlmfError, readSafetensors, tensor } from '@llmf/tensor';
+import { readSafetensors, tensor } from '@llmf/tensor';
 import { configFromHuggingFace, loadTransformer } from '@llmf/transformer';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/wasm/index';
 import { fixtures } from './llm-helpers';
-import { mismatch, randomTensor } from './wasm-helpers';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return LlmfError.isInstance(e) ? e.code : `not an LlmfError: ${String(e)}`;
-  }
-  return undefined;
-}
+import { codeOf, mismatch, randomTensor } from './wasm-helpers';
 
 describe.each([1, 2])('prepare on the wasm backend, %i thread(s)', (threads) => {
   it.each([1, 3, 70])('a packed linear of %i rows, run again on new x, equals the op', async (T) => {

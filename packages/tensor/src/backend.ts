@@ -66,6 +66,19 @@ export type PreparableOp =
   | 'silu'
   | 'swiglu';
 
+/** Every PreparableOp, in contract order. */
+export const preparableOps: readonly PreparableOp[] = [
+  'linear',
+  'add',
+  'mul',
+  'layerNorm',
+  'rmsNorm',
+  'gelu',
+  'geluTanh',
+  'silu',
+  'swiglu',
+];
+
 /** How RoPE pairs dimensions: 'half' rotates (x[i], x[i + D/2]) as HF Llama; 'interleaved' rotates (x[2i], x[2i+1]) as the original paper and GGUF. */
 export type RopeStyle = 'half' | 'interleaved';
 

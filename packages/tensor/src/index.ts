@@ -4,6 +4,7 @@ export {
   type Op,
   ops,
   type PreparableOp,
+  preparableOps,
   prepareOp,
   type RopeOptions,
   type RopeStyle,

@@ -7,7 +7,7 @@
 // call also lays out the plan: there is one description of the model.
 
 import type { KVCache } from '@llmf/attention';
-import { type Backend, type PreparableOp, prepareOp } from '@llmf/tensor';
+import { type Backend, type PreparableOp, preparableOps, prepareOp } from '@llmf/tensor';
 import { type Activations, firstRows } from './activations';
 import { attendCached, attention } from './attention';
 import { block } from './block';
@@ -39,17 +39,7 @@ export class DecodePlan {
       ((...args: Parameters<Backend[K]>) => {
         steps.push(prepareOp(backend, op, ...args));
       }) as Backend[K];
-    const recorder: StepOps = {
-      linear: bind('linear'),
-      add: bind('add'),
-      mul: bind('mul'),
-      layerNorm: bind('layerNorm'),
-      rmsNorm: bind('rmsNorm'),
-      gelu: bind('gelu'),
-      geluTanh: bind('geluTanh'),
-      silu: bind('silu'),
-      swiglu: bind('swiglu'),
-    };
+    const recorder = Object.fromEntries(preparableOps.map((op) => [op, bind(op)])) as StepOps;
     for (let l = 0; l < c.nLayer; l++) {
       const lw = w.layers[l];
       block(recorder, c, lw, a, (out, x) =>

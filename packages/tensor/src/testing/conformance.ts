@@ -1,7 +1,7 @@
 // backendConformance: property tests of every op of a backend against the reference backend.
 
 import fc from 'fast-check';
-import { type Backend, type Op, ops, type PreparableOp, prepareOp } from '../backend';
+import { type Backend, type Op, ops, preparableOps, prepareOp } from '../backend';
 import { createReferenceBackend } from '../backend/ref/index';
 import { LlmfError } from '../errors';
 import { sizeOf, type Tensor } from '../tensor';
@@ -52,15 +52,21 @@ function snapshot(t: Tensor): Float32Array {
   return Float32Array.from(t.data);
 }
 
+/** The case's tensors in backend memory, by name: inputs uploaded, outputs allocated (or the in-place input). */
+function placeTensors(be: Backend, c: Case): Record<string, Tensor> {
+  const t: Record<string, Tensor> = {};
+  for (const i of c.inputs) t[i.name] = be.upload(i.tensor, i.usage);
+  for (const o of c.outputs)
+    t[o.name] = o.name === 'out' && c.inPlace !== undefined ? t[c.inPlace] : be.alloc(o.shape, 'compute');
+  return t;
+}
+
 /** Upload inputs, allocate outputs, run the op; return host copies of the outputs and of the inputs after the call. */
 function execute(
   be: Backend,
   c: Case,
 ): { outputs: Record<string, Float32Array>; inputsAfter: Record<string, Float32Array> } {
-  const t: Record<string, Tensor> = {};
-  for (const i of c.inputs) t[i.name] = be.upload(i.tensor, i.usage);
-  for (const o of c.outputs)
-    t[o.name] = o.name === 'out' && c.inPlace !== undefined ? t[c.inPlace] : be.alloc(o.shape, 'compute');
+  const t = placeTensors(be, c);
   c.call(be, t);
   const outputs: Record<string, Float32Array> = {};
   for (const o of c.outputs) outputs[o.name] = snapshot(t[o.name]);
@@ -130,17 +136,7 @@ function familyCheck(
   };
 }
 
-const preparable = new Set<Op>([
-  'linear',
-  'add',
-  'mul',
-  'layerNorm',
-  'rmsNorm',
-  'gelu',
-  'geluTanh',
-  'silu',
-  'swiglu',
-] satisfies PreparableOp[]);
+const preparable = new Set<Op>(preparableOps);
 
 /** The case with every input negated (in range for every family: their value ranges are symmetric). */
 function negated(c: Case): Case {
@@ -191,17 +187,11 @@ function prepareCheck(
                 return typeof value === 'function' ? value.bind(target) : value;
               },
             });
-            const t: Record<string, Tensor> = {};
             const second = negated(c);
+            let t: Record<string, Tensor> = {};
             for (const round of [c, second]) {
               if (round === c) {
-                for (const i of c.inputs) t[i.name] = be.upload(i.tensor, i.usage);
-                for (const out of c.outputs) {
-                  t[out.name] =
-                    out.name === 'out' && c.inPlace !== undefined
-                      ? t[c.inPlace]
-                      : be.alloc(out.shape, 'compute');
-                }
+                t = placeTensors(be, c);
                 c.call(preparing, t);
               } else {
                 for (const i of second.inputs) t[i.name].data.set(i.tensor.data);
