@@ -53,21 +53,9 @@ export const ops: readonly Op[] = [
 
 /**
  * The ops a model repeats on the same tensors at every decode step (norms, linears, residual adds,
- * activations): the ones `Backend.prepare` binds once.
+ * activations): the ones `Backend.prepare` binds once. In contract order.
  */
-export type PreparableOp =
-  | 'linear'
-  | 'add'
-  | 'mul'
-  | 'layerNorm'
-  | 'rmsNorm'
-  | 'gelu'
-  | 'geluTanh'
-  | 'silu'
-  | 'swiglu';
-
-/** Every PreparableOp, in contract order. */
-export const preparableOps: readonly PreparableOp[] = [
+export const preparableOps = [
   'linear',
   'add',
   'mul',
@@ -77,7 +65,10 @@ export const preparableOps: readonly PreparableOp[] = [
   'geluTanh',
   'silu',
   'swiglu',
-];
+] as const satisfies readonly Op[];
+
+/** One of {@link preparableOps}. */
+export type PreparableOp = (typeof preparableOps)[number];
 
 /** How RoPE pairs dimensions: 'half' rotates (x[i], x[i + D/2]) as HF Llama; 'interleaved' rotates (x[2i], x[2i+1]) as the original paper and GGUF. */
 export type RopeStyle = 'half' | 'interleaved';
