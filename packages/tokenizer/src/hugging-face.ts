@@ -197,7 +197,7 @@ function preTokenizerOf(json: Json): { steps: Step[]; byteLevel: boolean } {
           });
       }
       case 'Digits': {
-        const pattern = p.individual_digits === true ? /\p{Nd}/gu : /\p{Nd}+/gu;
+        const pattern = compilePattern(p.individual_digits === true ? '\\d' : '\\d+'); // pinned Unicode Nd
         return (pieces) => pieces.flatMap((piece) => splitPiece(piece, pattern, 'Isolated'));
       }
       default:

@@ -22,6 +22,8 @@ const pieces = [
   ...['a', 'Ab', 'XYZ', 'é', 'ß', 'Éé', 'A\u0301', '\u0301', 'ǅ', 'ʰ', 'ا', '日本', '𝐀', '𝐚'],
   ...["'", "'s", "'S", "'ll", "'LL", "'Ve", "'t", "'RE", "'m", "'D", 'ſ', "'ſ", '’'],
   ...['1', '12345', '𝟙', 'Ⅻ', '²', '🎉', '👍🏽', '!', '...', '/', '$', '\ud800', '\udc00'],
+  // assigned after Unicode 16 (unassigned for tiktoken's regex: U+3319A CJK Ext. J, U+11DDA), new in 16 (Garay)
+  ...['\u{3319A}', '\u{11DDA}', '\u{10D4A}'],
 ];
 const whitespaceHeavy = fc
   .array(fc.constantFrom(...pieces), { maxLength: 40 })
@@ -66,9 +68,14 @@ describe.each(ENCODING_NAMES)('%s', (name) => {
     expect((await getEncoding(name)).encode(text)).toEqual(referenceIds(name, text));
   });
 
-  fcTest.prop([fullUnicode], { numRuns: 150 })('full-Unicode strings equal tiktoken', async (text) => {
-    expect((await getEncoding(name)).encode(text)).toEqual(referenceIds(name, text));
-  });
+  // the example: a counterexample found for p50k_base (seed 2141419222) when the classes were the engine's own
+  // (U+3319A, a Unicode 17 letter for Node 20.20's ICU 78, is unassigned for tiktoken's Unicode 16 tables)
+  fcTest.prop([fullUnicode], { numRuns: 150, examples: [['\u{3319A}退']] })(
+    'full-Unicode strings equal tiktoken',
+    async (text) => {
+      expect((await getEncoding(name)).encode(text)).toEqual(referenceIds(name, text));
+    },
+  );
 
   fcTest.prop([whitespaceHeavy], { numRuns: 200 })(
     'whitespace-heavy strings equal tiktoken',

@@ -7,29 +7,23 @@
 //   ␠?[^\s\p{L}\p{N}]+           a run of anything else, with one optional leading U+0020
 //   \s+(?!\S)                    whitespace not followed by a non-space: a run keeps its last character
 //   \s+                          for the next piece (" ␠word" → " ", " word"), unless the run ends the text
-// (\s = Unicode White_Space, as tiktoken's Rust regex has it.)
+// (\s = Unicode White_Space, as tiktoken's Rust regex has it; \p{L}, \p{N} and \s are the pinned Unicode 16 sets
+// of ../unicode, like the regex's.)
+
+import { flagsOf, LETTER as LETTER_FLAG, NUMBER as NUMBER_FLAG, SPACE as SPACE_FLAG } from '../char-classes';
 
 const OTHER = 1;
 const LETTER = 2;
 const NUMBER = 3;
 const SPACE = 4;
 
-const isLetter = /\p{L}/u;
-const isNumber = /\p{N}/u;
-const isSpace = /\p{White_Space}/u;
-
-/** code point → class, 0 = not computed yet (filled lazily: 1.1 MB, once per process) */
-let classes: Uint8Array | null = null;
+/** class flags (../char-classes, pinned Unicode sets) → the scanner's class; letters, numbers and spaces are disjoint */
+const KIND = Uint8Array.from({ length: 64 }, (_, flags) =>
+  flags & LETTER_FLAG ? LETTER : flags & NUMBER_FLAG ? NUMBER : flags & SPACE_FLAG ? SPACE : OTHER,
+);
 
 function classOf(cp: number): number {
-  if (classes === null) classes = new Uint8Array(0x110000);
-  let c = classes[cp]!;
-  if (c === 0) {
-    const ch = String.fromCodePoint(cp);
-    c = isLetter.test(ch) ? LETTER : isNumber.test(ch) ? NUMBER : isSpace.test(ch) ? SPACE : OTHER;
-    classes[cp] = c;
-  }
-  return c;
+  return KIND[flagsOf(cp)]!;
 }
 
 /**
