@@ -102,27 +102,28 @@ describe.each(variants)('wasm kernels, %s', (_label, options) => {
     },
   );
 
+  /** gelu, geluTanh, silu and swiglu of x [R, C] in [−8, 8) (up in [−2, 2)) against the reference; returns x. */
+  function compareMaps(R: number, C: number, resident: boolean, s: number): Tensor {
+    const x = randomTensor([R, C], s, 8);
+    const up = randomTensor([R, C], s + 1, 2);
+    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.gelu(out, p(x)));
+    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.geluTanh(out, p(x)));
+    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.silu(out, p(x)));
+    compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.swiglu(out, p(x), p(up)));
+    return x;
+  }
+
   test.prop([dim(5), dim(37), fc.boolean(), seed], runs)(
     'gelu, geluTanh, silu, swiglu on [−8, 8]',
     (R, C, resident, s) => {
-      const x = randomTensor([R, C], s, 8);
-      const up = randomTensor([R, C], s + 1, 2);
-      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.gelu(out, p(x)));
-      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.geluTanh(out, p(x)));
-      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.silu(out, p(x)));
-      compare([R, C], resident, 1e-6, 1e-5, (b, out, p) => b.swiglu(out, p(x), p(up)));
+      compareMaps(R, C, resident, s);
     },
   );
 
   test.prop([fc.integer({ min: 24, max: 40 }), fc.integer({ min: 350, max: 420 }), seed], { numRuns: 6 })(
     'gelu, geluTanh, silu, swiglu big enough to split over threads (≥ 8192 elements), in place too',
     (R, C, s) => {
-      const x = randomTensor([R, C], s, 8);
-      const up = randomTensor([R, C], s + 1, 2);
-      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.gelu(out, p(x)));
-      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.geluTanh(out, p(x)));
-      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.silu(out, p(x)));
-      compare([R, C], true, 1e-6, 1e-5, (b, out, p) => b.swiglu(out, p(x), p(up)));
+      const x = compareMaps(R, C, true, s);
       const inPlace = be.upload(x, 'compute');
       const expected = ref.alloc([R, C], 'compute');
       ref.geluTanh(expected, x);

@@ -584,7 +584,7 @@ function makeBackend(
       return () => call.apply(backend, args);
     },
 
-    linear: (out, x, w, bias) => planLinear(out, x, w, bias)(),
+    linear: (out, x, w, bias) => planners.linear(out, x, w, bias)(),
     add: (out, a, b) => planners.add(out, a, b)(),
     mul: (out, a, b) => planners.mul(out, a, b)(),
 
@@ -609,8 +609,8 @@ function makeBackend(
       b.finish();
     },
 
-    layerNorm: (out, x, weight, bias, eps) => planLayerNorm(out, x, weight, bias, eps)(),
-    rmsNorm: (out, x, weight, eps) => planRmsNorm(out, x, weight, eps)(),
+    layerNorm: (out, x, weight, bias, eps) => planners.layerNorm(out, x, weight, bias, eps)(),
+    rmsNorm: (out, x, weight, eps) => planners.rmsNorm(out, x, weight, eps)(),
 
     gelu: (out, x) => planners.gelu(out, x)(),
     geluTanh: (out, x) => planners.geluTanh(out, x)(),

@@ -81,52 +81,28 @@ function describeCase(c: Case): string {
   return `inputs ${shapes}${c.inPlace ? `, in place (out === ${c.inPlace})` : ''}${options}`;
 }
 
-function familyCheck(
+/**
+ * A check named `name` of `family`'s op: a fresh backend (and the reference), `each` on every generated case
+ * (fast-check), the backend disposed at the end. `before` runs once first.
+ */
+function casesCheck(
   family: CaseFamily,
+  name: string,
   makeBackend: () => Backend | Promise<Backend>,
-  tolerances: Record<Op, Tolerance>,
   o: ConformanceOptions,
+  each: (be: Backend, ref: Backend, c: Case) => void,
+  before?: (be: Backend) => void,
 ): ConformanceCheck {
   return {
     op: family.op,
-    name: `${family.op}: ${family.name}`,
+    name,
     async run() {
       const be = await makeBackend();
       const ref = createReferenceBackend();
       try {
-        if (!be.supports(family.op)) {
-          throw new Error(
-            `backend "${be.name}" does not support ${family.op}; pass { ops } to check only the ops it implements`,
-          );
-        }
-        const tol = tolerances[family.op];
+        before?.(be);
         assertProperty(
-          fc.property(family.cases, (c) => {
-            const context = describeCase(c);
-            const got = execute(be, c);
-            const want = execute(ref, c);
-            for (const out of c.outputs) {
-              assertClose(
-                `${be.name} ${family.op} ${out.name} vs js-ref`,
-                got.outputs[out.name],
-                want.outputs[out.name],
-                out.shape,
-                tol,
-                context,
-              );
-            }
-            for (const i of c.inputs) {
-              if (i.name === c.inPlace) continue;
-              assertClose(
-                `${be.name} ${family.op} modified its input ${i.name}`,
-                got.inputsAfter[i.name],
-                i.tensor.data,
-                i.tensor.shape,
-                { atol: 0, rtol: 0 },
-                context,
-              );
-            }
-          }),
+          fc.property(family.cases, (c) => each(be, ref, c)),
           { numRuns: o.numRuns ?? 30, seed: o.seed },
         );
       } finally {
@@ -134,6 +110,54 @@ function familyCheck(
       }
     },
   };
+}
+
+function familyCheck(
+  family: CaseFamily,
+  makeBackend: () => Backend | Promise<Backend>,
+  tolerances: Record<Op, Tolerance>,
+  o: ConformanceOptions,
+): ConformanceCheck {
+  const tol = tolerances[family.op];
+  return casesCheck(
+    family,
+    `${family.op}: ${family.name}`,
+    makeBackend,
+    o,
+    (be, ref, c) => {
+      const context = describeCase(c);
+      const got = execute(be, c);
+      const want = execute(ref, c);
+      for (const out of c.outputs) {
+        assertClose(
+          `${be.name} ${family.op} ${out.name} vs js-ref`,
+          got.outputs[out.name],
+          want.outputs[out.name],
+          out.shape,
+          tol,
+          context,
+        );
+      }
+      for (const i of c.inputs) {
+        if (i.name === c.inPlace) continue;
+        assertClose(
+          `${be.name} ${family.op} modified its input ${i.name}`,
+          got.inputsAfter[i.name],
+          i.tensor.data,
+          i.tensor.shape,
+          { atol: 0, rtol: 0 },
+          context,
+        );
+      }
+    },
+    (be) => {
+      if (!be.supports(family.op)) {
+        throw new Error(
+          `backend "${be.name}" does not support ${family.op}; pass { ops } to check only the ops it implements`,
+        );
+      }
+    },
+  );
 }
 
 const preparable = new Set<Op>(preparableOps);
@@ -159,65 +183,56 @@ function prepareCheck(
   tolerances: Record<Op, Tolerance>,
   o: ConformanceOptions,
 ): ConformanceCheck {
-  return {
-    op: family.op,
-    name: `${family.op}: prepared once, it runs again on new input values (${family.name})`,
-    async run() {
-      const be = await makeBackend();
-      const ref = createReferenceBackend();
-      try {
-        const tol = tolerances[family.op];
-        assertProperty(
-          fc.property(family.cases, (c) => {
-            let prepared: (() => void) | undefined;
-            // the backend, with the family's op bound through prepareOp and run once
-            const preparing = new Proxy(be, {
-              get(target, key) {
-                if (key === family.op) {
-                  return (...args: unknown[]) => {
-                    prepared = (prepareOp as (b: Backend, op: Op, ...a: unknown[]) => () => void)(
-                      target,
-                      family.op,
-                      ...args,
-                    );
-                    prepared();
-                  };
-                }
-                const value = Reflect.get(target, key);
-                return typeof value === 'function' ? value.bind(target) : value;
-              },
-            });
-            const second = negated(c);
-            let t: Record<string, Tensor> = {};
-            for (const round of [c, second]) {
-              if (round === c) {
-                t = placeTensors(be, c);
-                c.call(preparing, t);
-              } else {
-                for (const i of second.inputs) t[i.name].data.set(i.tensor.data);
-                if (prepared === undefined) throw new Error(`${family.op} was not called by its case`);
-                prepared();
-              }
-              const want = execute(ref, round);
-              for (const out of round.outputs) {
-                assertClose(
-                  `${be.name} prepared ${family.op} ${out.name}${round === c ? '' : ' (second run, new inputs)'} vs js-ref`,
-                  snapshot(t[out.name]),
-                  want.outputs[out.name],
-                  out.shape,
-                  tol,
-                  describeCase(round),
-                );
-              }
-            }
-          }),
-          { numRuns: o.numRuns ?? 30, seed: o.seed },
-        );
-      } finally {
-        be.dispose();
+  const tol = tolerances[family.op];
+  return casesCheck(
+    family,
+    `${family.op}: prepared once, it runs again on new input values (${family.name})`,
+    makeBackend,
+    o,
+    (be, ref, c) => {
+      let prepared: (() => void) | undefined;
+      // the backend, with the family's op bound through prepareOp and run once
+      const preparing = new Proxy(be, {
+        get(target, key) {
+          if (key === family.op) {
+            return (...args: unknown[]) => {
+              prepared = (prepareOp as (b: Backend, op: Op, ...a: unknown[]) => () => void)(
+                target,
+                family.op,
+                ...args,
+              );
+              prepared();
+            };
+          }
+          const value = Reflect.get(target, key);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const second = negated(c);
+      let t: Record<string, Tensor> = {};
+      for (const round of [c, second]) {
+        if (round === c) {
+          t = placeTensors(be, c);
+          c.call(preparing, t);
+        } else {
+          for (const i of second.inputs) t[i.name].data.set(i.tensor.data);
+          if (prepared === undefined) throw new Error(`${family.op} was not called by its case`);
+          prepared();
+        }
+        const want = execute(ref, round);
+        for (const out of round.outputs) {
+          assertClose(
+            `${be.name} prepared ${family.op} ${out.name}${round === c ? '' : ' (second run, new inputs)'} vs js-ref`,
+            snapshot(t[out.name]),
+            want.outputs[out.name],
+            out.shape,
+            tol,
+            describeCase(round),
+          );
+        }
       }
     },
-  };
+  );
 }
 
 /** Calls that violate the contract; a conforming backend throws an LlmfError (and never reads out of bounds). */
